@@ -1,0 +1,96 @@
+// A mutable HTML DOM: the tree the client simulator patches, and what component HTML is
+// normalized through (parse as a <template> fragment, edit, serialize) the way a browser does.
+//
+// Nodes own their children. An element's attributes keep their order: setting an existing
+// attribute changes it in place, a new one is appended — as browsers and morphdom do, which
+// is visible in serialized HTML.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lvh::dom {
+
+enum class node_type : unsigned char { document, fragment, element, text, comment, doctype };
+
+/// Namespace of an element: HTML, or foreign content (SVG, MathML).
+enum class ns : unsigned char { html, svg, mathml };
+
+struct attribute {
+  std::string name;  ///< qualified name as serialized, e.g. "class", "xlink:href"
+  std::string value;
+};
+
+class node {
+ public:
+  ~node();
+  node(const node&) = delete;
+  node& operator=(const node&) = delete;
+
+  static std::unique_ptr<node> make_document();
+  static std::unique_ptr<node> make_fragment();
+  static std::unique_ptr<node> make_element(std::string tag, ns space = ns::html);
+  static std::unique_ptr<node> make_text(std::string data);
+  static std::unique_ptr<node> make_comment(std::string data);
+  static std::unique_ptr<node> make_doctype(std::string name);
+
+  /// A deep copy, detached (no parent).
+  std::unique_ptr<node> clone() const;
+
+  node_type type() const noexcept { return type_; }
+  bool is_element() const noexcept { return type_ == node_type::element; }
+  bool is_text() const noexcept { return type_ == node_type::text; }
+
+  // -- elements --------------------------------------------------------------------------
+  /// Local name: lower case for HTML elements, case-adjusted for SVG (e.g. "foreignObject").
+  const std::string& tag() const noexcept { return name_; }
+  ns element_namespace() const noexcept { return ns_; }
+  const std::vector<attribute>& attributes() const noexcept { return attrs_; }
+  /// The attribute's value, or nullptr when the element has no such attribute.
+  const std::string* get_attribute(std::string_view name) const noexcept;
+  bool has_attribute(std::string_view name) const noexcept {
+    return get_attribute(name) != nullptr;
+  }
+  /// Changes the value in place when present, else appends the attribute.
+  void set_attribute(std::string_view name, std::string_view value);
+  /// Returns whether the attribute was present.
+  bool remove_attribute(std::string_view name);
+
+  // -- text, comment, doctype ------------------------------------------------------------
+  /// Character data of a text or comment node; the name of a doctype.
+  const std::string& data() const noexcept { return name_; }
+  void set_data(std::string data) { name_ = std::move(data); }
+
+  // -- tree ------------------------------------------------------------------------------
+  node* parent() const noexcept { return parent_; }
+  /// Children in order. For a <template> element these are its content's children.
+  const std::vector<std::unique_ptr<node>>& children() const noexcept { return children_; }
+  std::size_t child_count() const noexcept { return children_.size(); }
+  node& child(std::size_t i) const { return *children_.at(i); }
+
+  node& append_child(std::unique_ptr<node> n);
+  node& insert_child(std::size_t index, std::unique_ptr<node> n);
+  /// Puts `n` at `index`, returning the node that was there.
+  std::unique_ptr<node> replace_child(std::size_t index, std::unique_ptr<node> n);
+  std::unique_ptr<node> remove_child(std::size_t index);
+  void clear_children() noexcept;
+  /// Position among the parent's children (0 when detached).
+  std::size_t index_in_parent() const noexcept;
+
+  /// Concatenated data of descendant text nodes (DOM textContent).
+  std::string text_content() const;
+
+ private:
+  node(node_type t, std::string name, ns space);
+  node_type type_;
+  ns ns_ = ns::html;
+  std::string name_;  // tag name, or character data / doctype name
+  std::vector<attribute> attrs_;
+  std::vector<std::unique_ptr<node>> children_;
+  node* parent_ = nullptr;
+};
+
+}  // namespace lvh::dom

@@ -1,0 +1,161 @@
+// The rendered tree of one LiveView as the official client keeps it: merge a join reply's
+// `rendered` and every later diff, then render the HTML the client's container holds.
+//
+// lvh::protocol::rendered follows the JS client's Rendered class and View.update of the
+// chosen client_profile (docs/protocol.md §10): the same merge rules, component static
+// sharing (`s: ±cid`), templates, streams, keyed comprehensions, root flags and magic ids.
+// A malformed diff is refused with a typed error and leaves the tree as it was.
+#pragma once
+
+#include <lvh/protocol/error.hpp>
+#include <lvh/protocol/profile.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace lvh::protocol {
+
+/// Why a rendered tree or a diff was refused.
+enum class diff_errc {
+  not_json = 1,             ///< the text is not JSON
+  not_object,               ///< a diff or a rendered node is not a JSON object
+  bad_statics,              ///< "s" is neither a list of strings nor an allowed integer
+  statics_mismatch,         ///< dynamics missing or in excess of what the statics allow
+  bad_dynamic,              ///< a dynamic is not a string, a cid or a rendered node
+  bad_key,                  ///< a key that has no meaning in this place (or this profile)
+  partial_without_base,     ///< a diff without "s" for a place that holds no tree
+  dangling_cid,             ///< a cid that no component in the tree or diff defines
+  bad_cid_link,             ///< a component's "s: ±cid" points nowhere or forms a cycle
+  bad_template,             ///< an integer "s" with no templates "p" in scope, or out of range
+  bad_comprehension,        ///< "d" is not a list of lists of the statics' arity
+  bad_keyed,                ///< malformed "k" (keyed comprehension) or a move without "km"
+  bad_stream,               ///< malformed "stream" instruction
+  bad_title,                ///< "t" is not a string
+  bad_events,               ///< "e" is not a list of [name, payload] pairs
+  bad_root,                 ///< a root-flagged node whose HTML does not start with a tag
+  too_deep,                 ///< nesting beyond the configured depth limit
+  not_joined,               ///< a diff before any join
+};
+
+const std::error_category& diff_category() noexcept;
+std::error_code make_error_code(diff_errc e) noexcept;
+
+/// Limits applied while decoding untrusted diffs.
+struct diff_limits {
+  std::size_t max_depth = 128;        ///< nested rendered nodes / comprehensions
+  std::size_t max_bytes = 16u << 20;  ///< text given to diff::parse
+};
+
+namespace detail {
+struct diff_node;
+struct tree;
+}  // namespace detail
+
+/// A join reply's `rendered` or a diff, decoded and checked for shape, not yet merged.
+/// Holds what the client extracts before merging: title `t`, events `e`, reply `r`.
+class diff {
+ public:
+  /// Decodes a JSON object. `j` is consumed (its strings are moved, not copied).
+  static result<diff> from_json(nlohmann::json j, client_profile p, const diff_limits& = {});
+  /// Parses JSON text, then decodes it.
+  static result<diff> parse(std::string_view text, client_profile p, const diff_limits& = {});
+
+  diff(diff&&) noexcept;
+  diff& operator=(diff&&) noexcept;
+  ~diff();
+
+  const std::optional<std::string>& title() const noexcept { return title_; }
+  /// `e` entries as sent: a list of [event, payload]; empty when there are none.
+  const nlohmann::json& events() const noexcept { return events_; }
+  /// `r` when it is a hook reply (an object); a bare root flag `"r": 1` is not a reply.
+  const std::optional<nlohmann::json>& reply() const noexcept { return reply_; }
+  client_profile profile() const noexcept { return profile_; }
+
+ private:
+  diff();
+  friend class rendered;
+  std::unique_ptr<detail::diff_node> root_;
+  std::optional<std::string> title_;
+  nlohmann::json events_ = nlohmann::json::array();
+  std::optional<nlohmann::json> reply_;
+  client_profile profile_ = client_profile::v0_15;
+};
+
+/// What one join or diff did to the client's container.
+struct step {
+  enum class patch_kind {
+    none,        ///< nothing to render (the diff was empty once t/e/r were taken out)
+    full,        ///< the whole container was rendered (join, or a diff touching the view)
+    components,  ///< only components were rendered (a components-only diff)
+  };
+
+  std::string html;                     ///< the container's inner HTML after the step
+  std::optional<std::string> title;     ///< `t`, when the diff carried one
+  nlohmann::json events = nlohmann::json::array();  ///< `e` entries, in order
+  std::optional<nlohmann::json> reply;  ///< `r`, when it is a hook reply
+  std::vector<nlohmann::json> streams;  ///< stream instructions this render consumed
+  patch_kind patch = patch_kind::none;
+  std::vector<int> patched_cids;        ///< for patch_kind::components: cids rendered
+};
+
+/// The client's rendered state for one LiveView container.
+///
+/// `html()` and step::html are the HTML the container holds: for 1.x profiles, elements the
+/// client skipped (`data-phx-skip`) are shown as the DOM keeps them, not as placeholders.
+/// Stream items are shown in the render that inserts them; keeping them across renders is
+/// the DOM patcher's job (client-sim).
+class rendered {
+ public:
+  rendered(client_profile profile, std::string view_id);
+  rendered(const rendered&);
+  rendered& operator=(const rendered&);
+  rendered(rendered&&) noexcept;
+  rendered& operator=(rendered&&) noexcept;
+  ~rendered();
+
+  /// Builds the tree from a join reply's `rendered` (dropping any previous state, as a
+  /// rejoin does) and renders it.
+  result<step> join(diff d);
+  result<step> join(nlohmann::json rendered_json);
+
+  /// Merges a diff pushed by the server or carried by a reply, then renders what the client
+  /// re-renders for it. On error nothing changes.
+  result<step> update(diff d);
+  result<step> update(nlohmann::json diff_json);
+
+  /// Forgets components after the server confirmed `cids_destroyed`. Refused (and nothing
+  /// changes) if the view still references one of them.
+  result<void> prune(std::span<const int> cids);
+
+  bool joined() const noexcept;
+  client_profile profile() const noexcept;
+  const std::string& view_id() const noexcept;
+
+  /// The container's inner HTML now (the last step's html).
+  const std::string& html() const noexcept;
+
+  /// The merged tree as JSON, in the wire's shape (statics resolved, components under "c").
+  nlohmann::json to_json() const;
+
+  /// Component ids currently held, ascending.
+  std::vector<int> component_ids() const;
+
+  /// One component rendered on its own, as the client renders it for a component patch.
+  /// Does not change the tree's bookkeeping.
+  result<std::string> component_html(int cid) const;
+
+ private:
+  std::unique_ptr<detail::tree> tree_;
+};
+
+}  // namespace lvh::protocol
+
+template <>
+struct std::is_error_code_enum<lvh::protocol::diff_errc> : std::true_type {};
