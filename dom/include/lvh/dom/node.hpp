@@ -49,12 +49,15 @@ class node {
   const std::string& tag() const noexcept { return name_; }
   ns element_namespace() const noexcept { return ns_; }
   const std::vector<attribute>& attributes() const noexcept { return attrs_; }
-  /// The attribute's value, or nullptr when the element has no such attribute.
+  /// The attribute's value, or nullptr when the element has no such attribute. As in the
+  /// DOM, on HTML elements `name` is matched with ASCII upper case lowered (parsed
+  /// attribute names are lower case); on SVG/MathML elements exactly.
   const std::string* get_attribute(std::string_view name) const noexcept;
   bool has_attribute(std::string_view name) const noexcept {
     return get_attribute(name) != nullptr;
   }
-  /// Changes the value in place when present, else appends the attribute.
+  /// Changes the value in place when present, else appends the attribute (lower-cased on
+  /// HTML elements, as setAttribute does).
   void set_attribute(std::string_view name, std::string_view value);
   /// Returns whether the attribute was present.
   bool remove_attribute(std::string_view name);
@@ -63,6 +66,8 @@ class node {
   /// Character data of a text or comment node; the name of a doctype.
   const std::string& data() const noexcept { return name_; }
   void set_data(std::string data) { name_ = std::move(data); }
+  /// DOM CharacterData.appendData.
+  void append_data(std::string_view more) { name_.append(more); }
 
   // -- tree ------------------------------------------------------------------------------
   node* parent() const noexcept { return parent_; }
@@ -71,6 +76,9 @@ class node {
   std::size_t child_count() const noexcept { return children_.size(); }
   node& child(std::size_t i) const { return *children_.at(i); }
 
+  /// Tree edits throw std::invalid_argument for a null node, a document as child or a
+  /// parent that cannot have children (text, comment, doctype), and std::out_of_range for
+  /// a bad index: these are programming errors, not input errors.
   node& append_child(std::unique_ptr<node> n);
   node& insert_child(std::size_t index, std::unique_ptr<node> n);
   /// Puts `n` at `index`, returning the node that was there.
@@ -80,11 +88,13 @@ class node {
   /// Position among the parent's children (0 when detached).
   std::size_t index_in_parent() const noexcept;
 
-  /// Concatenated data of descendant text nodes (DOM textContent).
+  /// Concatenated data of descendant text nodes (DOM textContent). As in the DOM, a
+  /// <template>'s children (its content) do not count.
   std::string text_content() const;
 
  private:
   node(node_type t, std::string name, ns space);
+  static void destroy_iteratively(std::vector<std::unique_ptr<node>>& pending);
   node_type type_;
   ns ns_ = ns::html;
   std::string name_;  // tag name, or character data / doctype name
