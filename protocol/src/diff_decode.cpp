@@ -1,1 +1,498 @@
-// (being written)
+// JSON -> decoded diff: shape checks that need no tree (types, keys, arity of full nodes).
+// What depends on the tree (partial diffs, cid links, templates in scope) is checked by the
+// merge in rendered.cpp.
+#include "tree.hpp"
+
+#include <charconv>
+#include <string>
+
+namespace lvh::protocol {
+
+namespace {
+
+class diff_category_impl final : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "diff"; }
+  std::string message(int ev) const override {
+    switch (static_cast<diff_errc>(ev)) {
+      case diff_errc::not_json: return "the diff is not valid JSON";
+      case diff_errc::not_object: return "a diff or a rendered node must be a JSON object";
+      case diff_errc::bad_statics:
+        return "\"s\" must be a non-empty list of strings, or an integer where templates or "
+               "component links allow one";
+      case diff_errc::statics_mismatch:
+        return "the dynamics do not match the statics: a node with n+1 statics needs exactly "
+               "the dynamics 0..n-1";
+      case diff_errc::bad_dynamic:
+        return "a dynamic must be a string, a component id (a non-negative integer) or a "
+               "rendered node";
+      case diff_errc::bad_key: return "a key that has no meaning here for this client profile";
+      case diff_errc::partial_without_base:
+        return "a diff without \"s\" was sent for a place that holds no rendered node to merge "
+               "into";
+      case diff_errc::dangling_cid: return "a component id that no component defines";
+      case diff_errc::bad_cid_link:
+        return "a component's \"s\" links to a component that does not exist, or the links "
+               "form a cycle";
+      case diff_errc::bad_template:
+        return "an integer \"s\" refers to a template that no \"p\" in scope defines";
+      case diff_errc::bad_comprehension:
+        return "\"d\" must be a list of entries, each a list with one dynamic per gap between "
+               "the statics";
+      case diff_errc::bad_keyed:
+        return "malformed keyed comprehension \"k\" (positions, moves, \"kc\", \"km\")";
+      case diff_errc::bad_stream:
+        return "\"stream\" must be [ref, inserts, deletes] or [ref, inserts, deletes, reset]";
+      case diff_errc::bad_title: return "\"t\" (the page title) must be a string";
+      case diff_errc::bad_events: return "\"e\" must be a list of [event name, payload] pairs";
+      case diff_errc::bad_root:
+        return "a root-flagged node (\"r\": 1) must render to HTML starting with a tag";
+      case diff_errc::too_deep: return "the diff nests deeper than the configured limit";
+      case diff_errc::not_joined: return "a diff arrived before the join's rendered tree";
+    }
+    return "unknown diff error";
+  }
+};
+
+}  // namespace
+
+const std::error_category& diff_category() noexcept {
+  static const diff_category_impl cat;
+  return cat;
+}
+
+std::error_code make_error_code(diff_errc e) noexcept {
+  return {static_cast<int>(e), diff_category()};
+}
+
+namespace detail {
+namespace {
+
+using json = nlohmann::json;
+
+/// The canonical decimal form JS would use as an array-index key: "0" or [1-9][0-9]*.
+std::optional<long> index_key(std::string_view k) noexcept {
+  if (k.empty() || k.size() > 9) return std::nullopt;
+  if (k.size() > 1 && k[0] == '0') return std::nullopt;
+  long v = 0;
+  auto [p, ec] = std::from_chars(k.data(), k.data() + k.size(), v);
+  if (ec != std::errc{} || p != k.data() + k.size()) return std::nullopt;
+  return v;
+}
+
+/// A JSON number the client would treat as an integer (3 and 3.0 alike).
+std::optional<long> as_integer(const json& v) noexcept {
+  if (v.is_number_unsigned()) {
+    auto u = v.get<std::uint64_t>();
+    if (u > 0x7fffffffu) return std::nullopt;
+    return static_cast<long>(u);
+  }
+  if (v.is_number_integer()) {
+    auto i = v.get<std::int64_t>();
+    if (i < -0x7fffffffL || i > 0x7fffffffL) return std::nullopt;
+    return static_cast<long>(i);
+  }
+  if (v.is_number_float()) {
+    double d = v.get<double>();
+    if (d >= -2147483647.0 && d <= 2147483647.0 && static_cast<double>(static_cast<long>(d)) == d)
+      return static_cast<long>(d);
+  }
+  return std::nullopt;
+}
+
+class decoder {
+ public:
+  decoder(client_profile p, const diff_limits& lim) : profile_(p), limits_(lim) {}
+
+  /// Where the node sits decides what an integer "s" means.
+  enum class place { root, component, nested };
+
+  error fail(diff_errc e, const std::string& where) const { return make_error(e, where); }
+
+  /// Statics of a rendered node need at least one string; a comprehension that has never
+  /// had entries may come with none ("s": [], as Phoenix sends an empty stream).
+  result<statics_ptr> statics_list(json& v, const std::string& where, bool allow_empty = false) {
+    if (!v.is_array() || (v.empty() && !allow_empty)) return fail(diff_errc::bad_statics, where);
+    auto out = std::make_shared<statics>();
+    out->reserve(v.size());
+    for (auto& s : v) {
+      if (!s.is_string()) return fail(diff_errc::bad_statics, where);
+      out->push_back(std::move(s.get_ref<std::string&>()));
+    }
+    return statics_ptr(std::move(out));
+  }
+
+  result<statics_ref> statics_of(json& v, place where_is, const std::string& where,
+                                 bool comprehension = false) {
+    statics_ref s;
+    if (v.is_array()) {
+      auto l = statics_list(v, where, comprehension);
+      if (!l) return l.error();
+      s.list = std::move(*l);
+      s.k = statics_ref::kind::list;
+      return s;
+    }
+    auto n = as_integer(v);
+    if (!n) return fail(diff_errc::bad_statics, where);
+    if (where_is == place::component) {
+      s.k = statics_ref::kind::link;
+      s.number = *n;
+      return s;
+    }
+    if (!has_templates(profile_) || *n < 0) return fail(diff_errc::bad_statics, where);
+    s.k = statics_ref::kind::index;
+    s.number = *n;
+    return s;
+  }
+
+  result<templates_ptr> templates_of(json& v, const std::string& where) {
+    if (!v.is_object()) return fail(diff_errc::bad_template, where);
+    auto out = std::make_shared<templates>();
+    for (auto& [k, tv] : v.items()) {
+      auto idx = index_key(k);
+      if (!idx) return fail(diff_errc::bad_template, where + "." + k);
+      auto l = statics_list(tv, where + "." + k);
+      if (!l) return l.error();
+      out->emplace(*idx, std::move(*l));
+    }
+    return templates_ptr(std::move(out));
+  }
+
+  result<dyn> dynamic(json& v, std::size_t depth, const std::string& where) {
+    if (v.is_string()) return dyn(std::move(v.get_ref<std::string&>()));
+    if (v.is_number()) {
+      auto n = as_integer(v);
+      if (!n || *n < 0) return fail(diff_errc::bad_dynamic, where);
+      return dyn(cid_ref{static_cast<int>(*n)});
+    }
+    if (v.is_object()) {
+      if (is_comprehension(v)) {
+        auto c = comprehension_of(v, depth + 1, where);
+        if (!c) return c.error();
+        return dyn(box<comprehension>(std::make_unique<comprehension>(std::move(*c))));
+      }
+      auto n = node_of(v, place::nested, depth + 1, where);
+      if (!n) return n.error();
+      return dyn(box<node>(std::make_unique<node>(std::move(*n))));
+    }
+    return fail(diff_errc::bad_dynamic, where);
+  }
+
+  static bool is_comprehension(const json& v) {
+    return v.contains("d") || v.contains("k") || v.contains("stream");
+  }
+
+  result<node> node_of(json& v, place where_is, std::size_t depth, const std::string& where) {
+    if (depth > limits_.max_depth) return fail(diff_errc::too_deep, where);
+    if (!v.is_object()) return fail(diff_errc::not_object, where);
+    node n;
+    if (auto it = v.find("s"); it != v.end()) {
+      auto s = statics_of(*it, where_is, path(where, "s"));
+      if (!s) return s.error();
+      n.s = std::move(*s);
+    }
+    // A full node with inline statics gets its slots densely; anything else (partial diffs,
+    // template indexes, component links) is kept sparse until the merge knows the arity.
+    const bool dense = n.s.k == statics_ref::kind::list;
+    std::vector<std::pair<long, json*>> slot_values;
+    for (auto& [k, val] : v.items()) {
+      if (k == "s") continue;
+      if (k == "r") {
+        if (val.is_boolean()) {
+          n.root = val.get<bool>() ? 1 : 0;
+        } else if (auto r = as_integer(val)) {
+          n.root = *r != 0 ? 1 : 0;
+        } else {
+          return fail(diff_errc::bad_key, path(where, k));
+        }
+        continue;
+      }
+      if (k == "p" && has_keyed_comprehensions(profile_)) {
+        auto t = templates_of(val, path(where, k));
+        if (!t) return t.error();
+        n.p = std::move(*t);
+        continue;
+      }
+      if (where_is == place::root && (k == "c" || k == "t" || k == "e")) continue;
+      auto idx = index_key(k);
+      if (!idx) return fail(diff_errc::bad_key, path(where, k));
+      slot_values.emplace_back(*idx, &val);
+    }
+    if (dense) {
+      const std::size_t arity = n.s.list->size() - 1;
+      n.slots.resize(arity);
+      for (auto& [i, val] : slot_values) {
+        if (static_cast<std::size_t>(i) >= arity)
+          return fail(diff_errc::statics_mismatch, path(where, std::to_string(i)));
+        auto d = dynamic(*val, depth, path(where, std::to_string(i)));
+        if (!d) return d.error();
+        n.slots[static_cast<std::size_t>(i)] = std::move(*d);
+      }
+      for (std::size_t i = 0; i < arity; ++i) {
+        if (kind_of(n.slots[i]) == dyn_kind::absent)
+          return fail(diff_errc::statics_mismatch, path(where, std::to_string(i)));
+      }
+    } else {
+      // Partial: store by index; the merge checks each index against the base's statics.
+      n.sparse.reserve(slot_values.size());
+      for (auto& [i, val] : slot_values) {
+        auto d = dynamic(*val, depth, path(where, std::to_string(i)));
+        if (!d) return d.error();
+        n.sparse.emplace_back(i, std::move(*d));
+      }
+      std::sort(n.sparse.begin(), n.sparse.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
+    }
+    return n;
+  }
+
+  result<std::vector<dyn>> entry_of(json& v, std::size_t depth, const std::string& where) {
+    if (!v.is_array()) return fail(diff_errc::bad_comprehension, where);
+    std::vector<dyn> out;
+    out.reserve(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      auto d = dynamic(v[i], depth, path(where, std::to_string(i)));
+      if (!d) return d.error();
+      out.push_back(std::move(*d));
+    }
+    return out;
+  }
+
+  /// A keyed entry {"0": …, "1": …}: slots by index, dense up to the highest index given.
+  result<std::vector<dyn>> keyed_entry_of(json& v, std::size_t depth, const std::string& where) {
+    if (!v.is_object()) return fail(diff_errc::bad_keyed, where);
+    std::vector<std::pair<long, json*>> vals;
+    long max = -1;
+    for (auto& [k, val] : v.items()) {
+      auto idx = index_key(k);
+      if (!idx) return fail(diff_errc::bad_key, path(where, k));
+      vals.emplace_back(*idx, &val);
+      max = std::max(max, *idx);
+    }
+    // Indexes are bounded by the JSON's own size only through the number of keys, so
+    // refuse a sparse entry that would allocate far more slots than it carries.
+    if (max >= 0 && static_cast<std::size_t>(max) > 64 + 64 * vals.size())
+      return fail(diff_errc::statics_mismatch, where);
+    std::vector<dyn> out(static_cast<std::size_t>(max + 1));
+    for (auto& [i, val] : vals) {
+      auto d = dynamic(*val, depth, path(where, std::to_string(i)));
+      if (!d) return d.error();
+      out[static_cast<std::size_t>(i)] = std::move(*d);
+    }
+    return out;
+  }
+
+  result<stream_instr> stream_of(json& v, const std::string& where) {
+    auto bad = [&] { return fail(diff_errc::bad_stream, where); };
+    if (!v.is_array() || (v.size() != 3 && v.size() != 4)) return bad();
+    if (!v[2].is_array()) return bad();
+    auto limit_ok = [](const json& l) { return l.is_null() || as_integer(l).has_value(); };
+    if (profile_ == client_profile::v0_20) {
+      // 0.20.1 reads inserts as {dom_id: [at, limit]}.
+      if (!v[1].is_object()) return bad();
+      for (auto& [id, ins] : v[1].items()) {
+        if (!ins.is_array() || ins.size() < 1 || ins.size() > 2 || !as_integer(ins[0])) return bad();
+        if (ins.size() == 2 && !limit_ok(ins[1])) return bad();
+      }
+    } else {
+      // 1.0 reads [[dom_id, at, limit], …]; 1.1+ adds update_only.
+      if (!v[1].is_array()) return bad();
+      const std::size_t insert_arity = has_keyed_comprehensions(profile_) ? 4 : 3;
+      for (auto& ins : v[1]) {
+        if (!ins.is_array() || ins.size() < 2 || ins.size() > insert_arity) return bad();
+        if (!ins[0].is_string() || !as_integer(ins[1])) return bad();
+        if (ins.size() >= 3 && !limit_ok(ins[2])) return bad();
+        if (ins.size() == 4 && !ins[3].is_boolean() && !ins[3].is_null()) return bad();
+      }
+    }
+    for (auto& del : v[2])
+      if (!del.is_string()) return bad();
+    stream_instr s;
+    s.has_deletes = !v[2].empty();
+    if (v.size() == 4) {
+      if (!v[3].is_boolean() && !v[3].is_null()) return bad();
+      s.reset = v[3].is_boolean() && v[3].get<bool>();
+    }
+    s.raw = std::move(v);
+    return s;
+  }
+
+  result<comprehension> comprehension_of(json& v, std::size_t depth, const std::string& where) {
+    if (depth > limits_.max_depth) return fail(diff_errc::too_deep, where);
+    comprehension c;
+    for (auto& [k, val] : v.items()) {
+      if (k == "s") {
+        auto s = statics_of(val, place::nested, path(where, k), /*comprehension=*/true);
+        if (!s) return s.error();
+        c.s = std::move(*s);
+      } else if (k == "d" && !has_keyed_comprehensions(profile_)) {
+        if (!val.is_array()) return fail(diff_errc::bad_comprehension, path(where, k));
+        c.has_entries = true;
+        c.entries.reserve(val.size());
+        for (std::size_t i = 0; i < val.size(); ++i) {
+          auto e = entry_of(val[i], depth + 1, path(where, "d." + std::to_string(i)));
+          if (!e) return e.error();
+          c.entries.push_back(std::move(*e));
+        }
+      } else if (k == "k" && has_keyed_comprehensions(profile_)) {
+        auto r = keyed_of(val, c, depth + 1, path(where, k));
+        if (!r) return r.error();
+      } else if (k == "p" && has_templates(profile_)) {
+        auto t = templates_of(val, path(where, k));
+        if (!t) return t.error();
+        c.p = std::move(*t);
+      } else if (k == "stream" && has_streams(profile_)) {
+        auto s = stream_of(val, path(where, k));
+        if (!s) return s.error();
+        c.stream = std::move(*s);
+      } else {
+        return fail(diff_errc::bad_key, path(where, k));
+      }
+    }
+    c.keyed = has_keyed_comprehensions(profile_);
+    if (c.keyed && c.s.present() && c.kc < 0) return fail(diff_errc::bad_keyed, path(where, "k"));
+    return c;
+  }
+
+  result<void> keyed_of(json& v, comprehension& c, std::size_t depth, const std::string& where) {
+    if (!v.is_object()) return fail(diff_errc::bad_keyed, where);
+    for (auto& [k, val] : v.items()) {
+      if (k == "kc") {
+        auto n = as_integer(val);
+        if (!n || *n < 0) return fail(diff_errc::bad_keyed, path(where, k));
+        c.kc = *n;
+        continue;
+      }
+      if (k == "km") {
+        if (!val.is_boolean()) return fail(diff_errc::bad_keyed, path(where, k));
+        c.km = val.get<bool>();
+        continue;
+      }
+      auto pos = index_key(k);
+      if (!pos) return fail(diff_errc::bad_keyed, path(where, k));
+      keyed_op op;
+      op.pos = *pos;
+      if (val.is_object()) {
+        auto e = keyed_entry_of(val, depth, path(where, k));
+        if (!e) return e.error();
+        op.entry = std::move(*e);
+      } else if (val.is_array()) {
+        if (val.size() != 2) return fail(diff_errc::bad_keyed, path(where, k));
+        auto from = as_integer(val[0]);
+        if (!from || *from < 0) return fail(diff_errc::bad_keyed, path(where, k));
+        op.from = *from;
+        auto e = keyed_entry_of(val[1], depth, path(where, k + ".1"));
+        if (!e) return e.error();
+        op.entry = std::move(*e);
+      } else {
+        auto from = as_integer(val);
+        if (!from || *from < 0) return fail(diff_errc::bad_keyed, path(where, k));
+        op.from = *from;
+      }
+      c.kops.push_back(std::move(op));
+    }
+    if (c.kc < 0) return fail(diff_errc::bad_keyed, path(where, "kc"));
+    std::sort(c.kops.begin(), c.kops.end(),
+              [](const keyed_op& a, const keyed_op& b) { return a.pos < b.pos; });
+    return {};
+  }
+
+  static std::string path(const std::string& base, std::string_view key) {
+    if (base.empty()) return std::string(key);
+    std::string p;
+    p.reserve(base.size() + 1 + key.size());
+    p += base;
+    p += '.';
+    p += key;
+    return p;
+  }
+
+ private:
+  client_profile profile_;
+  diff_limits limits_;
+};
+
+}  // namespace
+}  // namespace detail
+
+diff::diff() = default;
+diff::diff(diff&&) noexcept = default;
+diff& diff::operator=(diff&&) noexcept = default;
+diff::~diff() = default;
+
+result<diff> diff::from_json(nlohmann::json j, client_profile p, const diff_limits& limits) {
+  using detail::decoder;
+  decoder dec(p, limits);
+  if (!j.is_object()) return make_error(diff_errc::not_object, "");
+
+  diff out;
+  out.profile_ = p;
+  out.root_ = std::make_unique<detail::diff_node>();
+
+  if (auto it = j.find("t"); it != j.end()) {
+    if (!it->is_string()) return make_error(diff_errc::bad_title, "t");
+    out.title_ = std::move(it->get_ref<std::string&>());
+    j.erase(it);
+  }
+  if (auto it = j.find("e"); it != j.end()) {
+    if (!it->is_array()) return make_error(diff_errc::bad_events, "e");
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      const auto& ev = (*it)[i];
+      if (!ev.is_array() || ev.size() != 2 || !ev[0].is_string())
+        return make_error(diff_errc::bad_events, "e." + std::to_string(i));
+    }
+    out.events_ = std::move(*it);
+    j.erase(it);
+  }
+  if (auto it = j.find("r"); it != j.end()) {
+    // The client takes any top-level "r" out as a reply; since 0.20.2 the server's root flag
+    // for the view's own template lands there too. Only an object is a hook reply.
+    if (it->is_object()) {
+      out.reply_ = std::move(*it);
+    } else if (!it->is_number() && !it->is_boolean() && !it->is_null()) {
+      return make_error(diff_errc::bad_key, "r");
+    }
+    j.erase(it);
+  }
+  if (auto it = j.find("c"); it != j.end()) {
+    if (!it->is_object()) return make_error(diff_errc::not_object, "c");
+    out.root_->has_components = true;
+    for (auto& [k, v] : it->items()) {
+      auto cid = detail::index_key(k);
+      if (!cid) return make_error(diff_errc::bad_key, "c." + k);
+      if (v.is_object() && decoder::is_comprehension(v))
+        return make_error(diff_errc::not_object, "c." + k);
+      auto n = dec.node_of(v, decoder::place::component, 1, "c." + k);
+      if (!n) return n.error();
+      out.root_->components.emplace(static_cast<int>(*cid), std::move(*n));
+    }
+    j.erase(it);
+  }
+  if (decoder::is_comprehension(j)) return make_error(diff_errc::bad_key, "d");
+  auto root = dec.node_of(j, decoder::place::root, 0, "");
+  if (!root) return root.error();
+  out.root_->root = std::move(*root);
+  return out;
+}
+
+result<diff> diff::parse(std::string_view text, client_profile p, const diff_limits& limits) {
+  if (text.size() > limits.max_bytes) return make_error(diff_errc::too_deep, "input size");
+  // Bound nesting while parsing, so absurd input never builds an absurd document.
+  std::size_t depth = 0;
+  bool too_deep = false;
+  const std::size_t max_json_depth = limits.max_depth * 4 + 8;
+  auto cb = [&](int d, nlohmann::json::parse_event_t ev, nlohmann::json&) {
+    if (ev == nlohmann::json::parse_event_t::object_start ||
+        ev == nlohmann::json::parse_event_t::array_start) {
+      depth = static_cast<std::size_t>(d);
+      if (depth > max_json_depth) too_deep = true;
+    }
+    return !too_deep;
+  };
+  auto j = nlohmann::json::parse(text, cb, /*allow_exceptions=*/false);
+  if (too_deep) return make_error(diff_errc::too_deep, "");
+  if (j.is_discarded()) return make_error(diff_errc::not_json, "");
+  return from_json(std::move(j), p, limits);
+}
+
+}  // namespace lvh::protocol

@@ -1,1 +1,225 @@
-// (being written)
+#include <lvh/protocol/frame.hpp>
+
+#include <cmath>
+#include <new>
+#include <utility>
+#include <vector>
+
+namespace lvh::protocol {
+
+namespace {
+
+class frame_category_impl final : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "frame"; }
+
+  std::string message(int ev) const override {
+    switch (static_cast<frame_errc>(ev)) {
+      case frame_errc::not_json:
+        return "the frame is not a single well-formed JSON value in UTF-8";
+      case frame_errc::not_array:
+        return "the frame is not a JSON array";
+      case frame_errc::wrong_arity:
+        return "the frame does not have exactly five elements [join_ref, ref, topic, event, "
+               "payload]";
+      case frame_errc::bad_join_ref:
+        return "the frame's join_ref is neither a JSON string nor null";
+      case frame_errc::bad_ref:
+        return "the frame's ref is neither a JSON string nor null";
+      case frame_errc::bad_topic:
+        return "the frame's topic is not a JSON string";
+      case frame_errc::bad_event:
+        return "the frame's event is not a JSON string";
+      case frame_errc::bad_payload:
+        return "the frame's payload is not a JSON object";
+      case frame_errc::too_large:
+        return "the frame is larger than the configured size limit";
+      case frame_errc::too_deep:
+        return "the frame nests JSON arrays or objects deeper than the configured limit";
+    }
+    return "unknown frame error";
+  }
+};
+
+using json = nlohmann::json;
+
+// Builds the DOM through the SAX interface so depth is checked before a level is opened:
+// nlohmann's own DOM parser would build a million nested arrays first and ask later.
+class bounded_dom_builder {
+ public:
+  enum class failure { none, syntax, too_deep, out_of_range };
+
+  explicit bounded_dom_builder(std::size_t max_depth) : max_depth_(max_depth) {}
+
+  bool null() { return put(json(nullptr)); }
+  bool boolean(bool v) { return put(json(v)); }
+  bool number_integer(json::number_integer_t v) { return put(json(v)); }
+  bool number_unsigned(json::number_unsigned_t v) { return put(json(v)); }
+  bool number_float(json::number_float_t v, const json::string_t&) {
+    // nlohmann refuses 1e400 itself; an infinity that got through would re-encode as null.
+    if (!std::isfinite(v)) return fail(failure::out_of_range);
+    return put(json(v));
+  }
+  bool string(json::string_t& s) { return put(json(std::move(s))); }
+  bool binary(json::binary_t&) { return fail(failure::syntax); }  // JSON text has none
+  bool start_object(std::size_t) { return open(json::value_t::object); }
+  bool key(json::string_t& k) {
+    key_ = std::move(k);
+    return true;
+  }
+  bool end_object() { return close(); }
+  bool start_array(std::size_t) { return open(json::value_t::array); }
+  bool end_array() { return close(); }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception&) {
+    position_ = position;
+    return fail(failure::syntax);
+  }
+
+  failure why() const noexcept { return failure_; }
+  std::size_t position() const noexcept { return position_; }
+  json& root() noexcept { return root_; }
+
+ private:
+  bool fail(failure f) {
+    if (failure_ == failure::none) failure_ = f;
+    return false;
+  }
+
+  // Places v in the innermost open container (or as the root) and returns where it landed.
+  json* place(json&& v) {
+    if (stack_.empty()) {
+      root_ = std::move(v);
+      return &root_;
+    }
+    json& parent = *stack_.back();
+    if (parent.is_array()) {
+      parent.get_ref<json::array_t&>().push_back(std::move(v));
+      return &parent.get_ref<json::array_t&>().back();
+    }
+    // Later duplicates overwrite earlier ones, as in Jason and JSON.parse.
+    json& slot = parent.get_ref<json::object_t&>()[key_];
+    slot = std::move(v);
+    return &slot;
+  }
+
+  bool put(json&& v) {
+    place(std::move(v));
+    return true;
+  }
+
+  bool open(json::value_t t) {
+    if (stack_.size() >= max_depth_) return fail(failure::too_deep);
+    // A pointer into the parent stays valid: the parent grows only after this child closes.
+    stack_.push_back(place(json(t)));
+    return true;
+  }
+
+  bool close() {
+    stack_.pop_back();
+    return true;
+  }
+
+  std::size_t max_depth_;
+  std::vector<json*> stack_;
+  json root_;
+  std::string key_;
+  failure failure_ = failure::none;
+  std::size_t position_ = 0;
+};
+
+std::string dump_string(const std::string& s) {
+  return json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+void append_ref(std::string& out, const std::optional<std::string>& ref) {
+  if (ref)
+    out += dump_string(*ref);
+  else
+    out += "null";
+}
+
+result<frame> decode_impl(std::string_view text, const frame_limits& limits) {
+  if (text.size() > limits.max_bytes)
+    return make_error(frame_errc::too_large, "frame (" + std::to_string(text.size()) + " bytes)");
+  // nlohmann skips a UTF-8 byte order mark; JSON on a WebSocket must not start with one.
+  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF")
+    return make_error(frame_errc::not_json, "byte 0");
+
+  bounded_dom_builder builder(limits.max_depth);
+  const bool ok = json::sax_parse(text.data(), text.data() + text.size(), &builder,
+                                  json::input_format_t::json, /*strict=*/true);
+  if (!ok) {
+    switch (builder.why()) {
+      case bounded_dom_builder::failure::too_deep:
+        return make_error(frame_errc::too_deep, "depth " + std::to_string(limits.max_depth + 1));
+      case bounded_dom_builder::failure::out_of_range:
+        return make_error(frame_errc::not_json, "a number beyond the range of a double");
+      case bounded_dom_builder::failure::syntax:
+      case bounded_dom_builder::failure::none:
+        break;
+    }
+    return make_error(frame_errc::not_json, "byte " + std::to_string(builder.position()));
+  }
+
+  json& root = builder.root();
+  if (!root.is_array()) return make_error(frame_errc::not_array, "frame");
+  auto& elements = root.get_ref<json::array_t&>();
+  if (elements.size() != 5)
+    return make_error(frame_errc::wrong_arity,
+                      "frame (" + std::to_string(elements.size()) + " elements)");
+
+  frame f;
+  auto take_ref = [](json& j, std::optional<std::string>& out) {
+    if (j.is_null()) return true;
+    if (!j.is_string()) return false;
+    out = std::move(j.get_ref<std::string&>());
+    return true;
+  };
+  if (!take_ref(elements[0], f.join_ref))
+    return make_error(frame_errc::bad_join_ref, "element 0 (join_ref)");
+  if (!take_ref(elements[1], f.ref)) return make_error(frame_errc::bad_ref, "element 1 (ref)");
+  if (!elements[2].is_string()) return make_error(frame_errc::bad_topic, "element 2 (topic)");
+  f.topic = std::move(elements[2].get_ref<std::string&>());
+  if (!elements[3].is_string()) return make_error(frame_errc::bad_event, "element 3 (event)");
+  f.event = std::move(elements[3].get_ref<std::string&>());
+  if (!elements[4].is_object()) return make_error(frame_errc::bad_payload, "element 4 (payload)");
+  f.payload = std::move(elements[4]);
+  return f;
+}
+
+}  // namespace
+
+const std::error_category& frame_category() noexcept {
+  static const frame_category_impl category;
+  return category;
+}
+
+std::error_code make_error_code(frame_errc e) noexcept {
+  return {static_cast<int>(e), frame_category()};
+}
+
+std::string encode(const frame& f) {
+  std::string out = "[";
+  append_ref(out, f.join_ref);
+  out += ',';
+  append_ref(out, f.ref);
+  out += ',';
+  out += dump_string(f.topic);
+  out += ',';
+  out += dump_string(f.event);
+  out += ',';
+  out += f.payload.dump(-1, ' ', false, json::error_handler_t::replace);
+  out += ']';
+  return out;
+}
+
+result<frame> decode(std::string_view text, const frame_limits& limits) noexcept {
+  try {
+    return decode_impl(text, limits);
+  } catch (const std::bad_alloc&) {
+    // The size limit keeps this out of reach unless it is set absurdly high.
+    return make_error(frame_errc::too_large, "out of memory while parsing");
+  }
+}
+
+}  // namespace lvh::protocol

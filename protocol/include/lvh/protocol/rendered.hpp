@@ -1,10 +1,10 @@
-// The rendered tree of one LiveView as the official client keeps it: merge a join reply's
-// `rendered` and every later diff, then render the HTML the client's container holds.
+// The rendered tree of one LiveView as the official client keeps it: decode a join reply's
+// `rendered` or a diff, merge it, render it.
 //
-// lvh::protocol::rendered follows the JS client's Rendered class and View.update of the
-// chosen client_profile (docs/protocol.md §10): the same merge rules, component static
-// sharing (`s: ±cid`), templates, streams, keyed comprehensions, root flags and magic ids.
-// A malformed diff is refused with a typed error and leaves the tree as it was.
+// lvh::protocol::rendered follows the JS client's Rendered class of the chosen
+// client_profile (docs/protocol.md §10): the same merge rules, component static sharing
+// (`s: ±cid`), templates, streams, keyed comprehensions, root flags and magic ids. A
+// malformed diff is refused with a typed error and leaves the tree as it was.
 #pragma once
 
 #include <lvh/protocol/error.hpp>
@@ -78,6 +78,13 @@ class diff {
   const std::optional<nlohmann::json>& reply() const noexcept { return reply_; }
   client_profile profile() const noexcept { return profile_; }
 
+  /// Whether the diff changes the view's own tree (anything but "c", "t", "e", "r").
+  bool touches_view() const noexcept;
+  /// The cids the diff's "c" carries, ascending.
+  std::vector<int> component_ids() const;
+  /// Only "c" (and title, events, reply): the client patches just those components.
+  bool components_only() const noexcept;
+
  private:
   diff();
   friend class rendered;
@@ -88,29 +95,13 @@ class diff {
   client_profile profile_ = client_profile::v0_15;
 };
 
-/// What one join or diff did to the client's container.
-struct step {
-  enum class patch_kind {
-    none,        ///< nothing to render (the diff was empty once t/e/r were taken out)
-    full,        ///< the whole container was rendered (join, or a diff touching the view)
-    components,  ///< only components were rendered (a components-only diff)
-  };
-
-  std::string html;                     ///< the container's inner HTML after the step
-  std::optional<std::string> title;     ///< `t`, when the diff carried one
-  nlohmann::json events = nlohmann::json::array();  ///< `e` entries, in order
-  std::optional<nlohmann::json> reply;  ///< `r`, when it is a hook reply
-  std::vector<nlohmann::json> streams;  ///< stream instructions this render consumed
-  patch_kind patch = patch_kind::none;
-  std::vector<int> patched_cids;        ///< for patch_kind::components: cids rendered
-};
-
-/// The client's rendered state for one LiveView container.
+/// The client's Rendered for one view: the merged tree and the client's render calls.
 ///
-/// `html()` and step::html are the HTML the container holds: for 1.x profiles, elements the
-/// client skipped (`data-phx-skip`) are shown as the DOM keeps them, not as placeholders.
-/// Stream items are shown in the render that inserts them; keeping them across renders is
-/// the DOM patcher's job (client-sim).
+/// merge() is mergeDiff; to_string() is toString(onlyCids) and component_to_string() is
+/// componentToString(cid), with the exact markup the official client of the profile
+/// produces (component auto ids up to 0.20; magic ids and data-phx-skip placeholders from
+/// 1.0, whose bookkeeping these calls update exactly as the client's do). What the
+/// container's DOM holds after the client patches it is container_model's business.
 class rendered {
  public:
   rendered(client_profile profile, std::string view_id);
@@ -120,36 +111,33 @@ class rendered {
   rendered& operator=(rendered&&) noexcept;
   ~rendered();
 
-  /// Builds the tree from a join reply's `rendered` (dropping any previous state, as a
-  /// rejoin does) and renders it.
-  result<step> join(diff d);
-  result<step> join(nlohmann::json rendered_json);
+  /// Merges a diff. The first merge is the join's tree and must carry statics. On error
+  /// nothing changes. Title, events and reply stay in `d` (the client takes them out first).
+  result<void> merge(diff& d);
+  result<void> merge(diff&& d) { return merge(d); }
 
-  /// Merges a diff pushed by the server or carried by a reply, then renders what the client
-  /// re-renders for it. On error nothing changes.
-  result<step> update(diff d);
-  result<step> update(nlohmann::json diff_json);
+  /// toString(onlyCids): the view's markup; components outside `only_cids` (when given) are
+  /// rendered as the client's skip placeholders. Stream instructions consumed by this render
+  /// are appended to `streams` when given.
+  std::string to_string(const std::vector<int>* only_cids = nullptr,
+                        std::vector<nlohmann::json>* streams = nullptr);
+
+  /// componentToString(cid): one component rendered for a component patch.
+  result<std::string> component_to_string(int cid, std::vector<nlohmann::json>* streams = nullptr);
 
   /// Forgets components after the server confirmed `cids_destroyed`. Refused (and nothing
   /// changes) if the view still references one of them.
   result<void> prune(std::span<const int> cids);
 
-  bool joined() const noexcept;
+  bool empty() const noexcept;  ///< nothing merged yet
   client_profile profile() const noexcept;
   const std::string& view_id() const noexcept;
-
-  /// The container's inner HTML now (the last step's html).
-  const std::string& html() const noexcept;
 
   /// The merged tree as JSON, in the wire's shape (statics resolved, components under "c").
   nlohmann::json to_json() const;
 
   /// Component ids currently held, ascending.
   std::vector<int> component_ids() const;
-
-  /// One component rendered on its own, as the client renders it for a component patch.
-  /// Does not change the tree's bookkeeping.
-  result<std::string> component_html(int cid) const;
 
  private:
   std::unique_ptr<detail::tree> tree_;

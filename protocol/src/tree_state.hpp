@@ -1,0 +1,43 @@
+// Private: the per-view state behind lvh::protocol::rendered, shared by merge and render.
+#pragma once
+
+#include "tree.hpp"
+
+#include <set>
+#include <unordered_map>
+
+namespace lvh::protocol::detail {
+
+/// The merged tree of one view and the client's render bookkeeping.
+struct tree {
+  client_profile profile = client_profile::v0_15;
+  std::string view_id;
+  bool merged = false;
+  node root;
+  std::map<int, node> components;
+  std::uint32_t magic_counter = 0;  // 1.x: the last m<n> handed out
+};
+
+// -- rendered.cpp --------------------------------------------------------------------------
+
+/// mergeDiff; on error `t` is unchanged.
+result<void> merge(tree& t, diff_node& d);
+
+/// A diff whose root carries nothing (only "c", "t", "e", "r" were sent).
+bool is_empty_root_diff(const node& n) noexcept;
+
+// -- render.cpp ----------------------------------------------------------------------------
+
+/// toString(onlyCids); appends consumed stream instructions to `streams` when given.
+std::string render_view(tree& t, const std::set<int>* only_cids,
+                        std::vector<nlohmann::json>* streams);
+
+/// componentToString(cid); `cid` must exist.
+std::string render_component(tree& t, int cid, std::vector<nlohmann::json>* streams);
+
+/// The text a node would render to, without attributes the client adds; enough to decide
+/// whether a root-flagged node starts with a tag.
+void raw_render(const node& n, const std::map<int, node>& components,
+                const std::map<int, node>* overlay, std::string& out, std::size_t limit);
+
+}  // namespace lvh::protocol::detail
