@@ -1,21 +1,42 @@
 #!/usr/bin/env bash
 # Runs every liveharness test on a fresh Debian machine: installs what is missing, builds once
-# with g++, runs ctest (unit, property, interop, fuzz-regression), then builds the libFuzzer
-# targets with clang and fuzzes each one briefly.
+# with g++, runs ctest (labels unit, property, interop, fuzz-regression), then builds the
+# libFuzzer targets with clang and fuzzes each one briefly. Ends with "N passed, M failed".
 #   scripts/test.sh                      everything
 #   LVH_FUZZ_SECONDS=0 scripts/test.sh   skip the short fuzzing run
+#   LVH_SEED=7 scripts/test.sh           another seed for the random interop streams
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 CXX=${CXX:-g++} scripts/build.sh build
 
+log=$(mktemp "${TMPDIR:-/tmp}/lvh-ctest.XXXXXX")
+trap 'rm -f "$log"' EXIT
 status=0
 ctest --test-dir build --output-on-failure -j "$(nproc 2>/dev/null || echo 2)" \
-  --timeout 900 || status=1
+  --timeout 900 2>&1 | tee "$log" || status=1
+
+# "100% tests passed, 0 tests failed out of 193"
+summary=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1 || true)
+ctest_failed=$(sed -E 's/.* ([0-9]+) tests? failed out of.*/\1/' <<<"$summary")
+ctest_total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$summary")
+[ -n "$summary" ] || { ctest_failed=1; ctest_total=1; status=1; }
+passed=$((ctest_total - ctest_failed))
+failed=$ctest_failed
 
 fuzz_seconds=${LVH_FUZZ_SECONDS:-10}
 if [ "$fuzz_seconds" != 0 ]; then
-  scripts/fuzz.sh --seconds "$fuzz_seconds" || status=1
+  echo
+  echo "== fuzzing each libFuzzer target for ${fuzz_seconds}s (scripts/fuzz.sh)"
+  fuzz_log=$(mktemp "${TMPDIR:-/tmp}/lvh-fuzz.XXXXXX")
+  scripts/fuzz.sh --seconds "$fuzz_seconds" 2>&1 | tee "$fuzz_log" || status=1
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$fuzz_log" | tail -n 1 || echo "0 passed, 1 failed")
+  rm -f "$fuzz_log"
+  passed=$((passed + ${line%% passed*}))
+  f=${line#*, }
+  failed=$((failed + ${f%% failed}))
 fi
-exit $status
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ] && exit "$status" || exit 1
