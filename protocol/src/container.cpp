@@ -79,7 +79,10 @@ std::vector<dom::node*> component_elements(dom::node& container, int cid, client
                                            const std::string& view_id) {
   std::vector<dom::node*> out;
   if (has_magic_ids(p)) {
-    const std::string want = "c" + std::to_string(cid) + "-" + view_id;
+    std::string want(1, 'c');
+    want += std::to_string(cid);
+    want += '-';
+    want += view_id;
     for_each_element(
         container, [](dom::node&) { return true; },
         [&](dom::node& el) {

@@ -180,18 +180,54 @@ std::optional<root_parts> find_root(std::string_view html) {
   return r;
 }
 
-std::string rebuild_root(std::string_view html, const root_parts& parts,
-                         const std::vector<root_attr>& attrs, bool clear) {
-  std::string attr_str;
+namespace {
+
+void append_attrs(std::string& out, std::span<const root_attr> attrs) {
+  bool first = true;
   for (const auto& a : attrs) {
-    if (!attr_str.empty()) attr_str += ' ';
-    attr_str += a.name;
+    if (!first) out += ' ';
+    first = false;
+    out += a.name;
     if (!a.bare) {
-      attr_str += "=\"";
-      attr_str += a.value;
-      attr_str += '"';
+      out += "=\"";
+      out += a.value;
+      out += '"';
     }
   }
+}
+
+}  // namespace
+
+std::pair<std::size_t, std::size_t> edit_root(std::string& out, std::size_t start,
+                                              const root_parts& parts,
+                                              std::span<const root_attr> attrs, bool clear,
+                                              std::string& scratch) {
+  const std::string_view html(out.data() + start, out.size() - start);
+  const std::size_t first = start + parts.before_len;
+  if (!clear && parts.close_at >= 0 &&
+      static_cast<std::size_t>(parts.close_at) + 1 >= parts.tag_name_end) {
+    // Only attributes are inserted after the tag name; the rest stays where it is.
+    std::size_t inserted = 0;
+    if (!attrs.empty()) {
+      scratch.assign(1, ' ');
+      append_attrs(scratch, attrs);
+      out.insert(start + parts.tag_name_end, scratch);
+      inserted = scratch.size();
+    }
+    return {first, start + static_cast<std::size_t>(parts.close_at) + 1 + inserted};
+  }
+  std::string el = rebuild_root(html, parts, attrs, clear);
+  std::string after(root_after(html, parts));
+  out.resize(first);
+  out += el;
+  out += after;
+  return {first, first + el.size()};
+}
+
+std::string rebuild_root(std::string_view html, const root_parts& parts,
+                         std::span<const root_attr> attrs, bool clear) {
+  std::string attr_str;
+  append_attrs(attr_str, attrs);
   std::string out;
   out.reserve(html.size() + attr_str.size() + 8);
   out += '<';

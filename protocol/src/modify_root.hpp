@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,9 +21,10 @@ char32_t next_code_point(std::string_view s, std::size_t& i) noexcept;
 bool js_has_non_space(std::string_view s) noexcept;
 
 /// An attribute added to a root element's start tag: `name="value"`, or a bare `name`.
+/// The views must outlive the call they are passed to.
 struct root_attr {
-  std::string name;
-  std::string value;
+  std::string_view name;
+  std::string_view value;
   bool bare = false;
 };
 
@@ -49,7 +51,15 @@ std::optional<root_parts> find_root(std::string_view html);
 /// Rebuilds the element with `attrs` inserted right after the tag name; with `clear`, the
 /// element is emptied (keeping only its id) — the client's placeholder for a skipped root.
 std::string rebuild_root(std::string_view html, const root_parts& parts,
-                         const std::vector<root_attr>& attrs, bool clear);
+                         std::span<const root_attr> attrs, bool clear);
+
+/// The same edit in place: `out` holds the root's markup from `start` on (leading text,
+/// the element, trailing text), and is rewritten to what before + rebuild_root + after gives.
+/// Returns where the element now is in `out` ([first, second)).
+std::pair<std::size_t, std::size_t> edit_root(std::string& out, std::size_t start,
+                                              const root_parts& parts,
+                                              std::span<const root_attr> attrs, bool clear,
+                                              std::string& scratch);
 
 /// Whether `tag` is one the 1.x client closes with `/>` when it empties an element.
 bool is_void_tag(std::string_view tag) noexcept;

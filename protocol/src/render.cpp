@@ -11,6 +11,8 @@
 #include <lvh/dom/node.hpp>
 
 #include <algorithm>
+#include <array>
+#include <span>
 
 namespace lvh::protocol::detail {
 namespace {
@@ -56,7 +58,8 @@ std::unique_ptr<dom::node> text_span(std::string_view text, int cid) {
 /// recursiveCIDToString's DOM work: tag each top-level element with the cid (and an id when
 /// it has none), wrap stray text in spans, drop whitespace; with `skip`, empty the elements.
 std::string normalize_component(std::string_view html, int cid, const std::string& view_id,
-                                client_profile profile, bool skip, bool allow_root_comments) {
+                                client_profile profile, bool skip, bool allow_root_comments,
+                                std::string* skipped_version = nullptr) {
   auto frag = dom::parse_fragment(html, "template");
   const std::string cid_str = std::to_string(cid);
   std::vector<std::unique_ptr<dom::node>> children;
@@ -101,10 +104,74 @@ std::string normalize_component(std::string_view html, int cid, const std::strin
     }
   }
   if (!has_nodes && !has_components) {
-    return "<span data-phx-component=\"" + cid_str + "\"></span>";
+    std::string span = "<span data-phx-component=\"" + cid_str + "\"></span>";
+    if (skipped_version) *skipped_version = span;
+    return span;
   }
   for (auto& k : kept) frag->append_child(std::move(k));
-  return dom::serialize_children(*frag);
+  std::string out = dom::serialize_children(*frag);
+  if (skipped_version) {
+    if (skip) {
+      *skipped_version = out;
+    } else {
+      // What the same component gives when skipped: its own elements emptied and marked.
+      for (std::size_t i = 0; i < frag->child_count(); ++i) {
+        dom::node& el = frag->child(i);
+        if (!el.is_element()) continue;
+        const std::string* c = el.get_attribute("data-phx-component");
+        if (!c || *c != cid_str) continue;
+        if (!el.get_attribute("id")) continue;  // text spans: the client leaves them as they are
+        el.set_attribute("data-phx-skip", "");
+        el.clear_children();
+      }
+      *skipped_version = dom::serialize_children(*frag);
+    }
+  }
+  return out;
+}
+
+/// Renders a comprehension's rows through the row cache: a row rendered without touching
+/// anything that has state of its own (`impure` stays false) is kept for the next render,
+/// until a merge changes the row (see merge_comp / merge_keyed).
+template <class RowOut>
+void rows_out(comprehension& c, std::string& out, bool& impure, bool caching, RowOut&& row_out) {
+  const auto& s = *c.s.list;
+  const std::size_t n = c.entries.size();
+  if (!caching) c.drop_row_cache();
+  // Caching pays when rows repeat between renders; when a render reuses none (every row
+  // changes every time), caching is paused for a while instead of costing a copy per row.
+  const bool store = caching && !c.stream && c.cache_pause == 0;
+  if (c.cache_pause > 0) --c.cache_pause;
+  c.row_ok.resize(n, 0);
+  if (store) c.row_html.resize(n);
+  std::size_t hits = 0;
+  for (std::size_t r = 0; r < n; ++r) {
+    if (c.row_ok[r]) {
+      out += c.row_html[r];
+      ++hits;
+      continue;
+    }
+    const std::size_t start = out.size();
+    const bool outer = impure;
+    impure = false;
+    auto& e = c.entries[r];
+    out += s[0];
+    for (std::size_t i = 1; i < s.size(); ++i) {
+      row_out(e[i - 1]);
+      out += s[i];
+    }
+    if (store && !impure) {
+      c.row_html[r].assign(out, start, std::string::npos);
+      c.row_ok[r] = 1;
+    }
+    impure = impure || outer;
+  }
+  if (!store || (hits == 0 && n > 0 && c.rendered_once)) {
+    if (store) c.cache_pause = 8;
+    c.drop_row_cache();
+  }
+  c.rendered_once = true;
+  if (c.stream) impure = true;
 }
 
 /// Renders as the client's Rendered does up to 0.20.1: toString(onlyCids) and
@@ -117,7 +184,9 @@ class legacy_renderer {
     streams_ = streams;
     only_ = only_cids;
     std::string out;
+    out.reserve(t_.size_hint);
     node_out(t_.root, out);
+    t_.size_hint = out.size() + out.size() / 8;
     return out;
   }
 
@@ -141,14 +210,7 @@ class legacy_renderer {
   }
 
   void comp_out(comprehension& c, std::string& out) {
-    const auto& s = *c.s.list;
-    for (auto& e : c.entries) {
-      out += s[0];
-      for (std::size_t i = 1; i < s.size(); ++i) {
-        dyn_out(e[i - 1], out);
-        out += s[i];
-      }
-    }
+    rows_out(c, out, impure_, t_.render_cache, [&](dyn& d) { dyn_out(d, out); });
     consume_stream(c, streams_);
   }
 
@@ -163,23 +225,39 @@ class legacy_renderer {
   }
 
   void component_out(int cid, std::string& out, bool allow_root_comments) {
+    impure_ = true;
     auto it = t_.components.find(cid);
     if (it == t_.components.end()) return;  // the merge never lets this happen
     if (std::find(stack_.begin(), stack_.end(), cid) != stack_.end() ||
         stack_.size() >= max_component_depth)
       return;
+    node& c = it->second;
     const bool skip = only_ && !only_->count(cid);
+    ++components_rendered_;
+    if (skip && c.clean && c.skipped_ok && allow_root_comments && t_.render_cache) {
+      out += c.skipped;  // unchanged since it was last rendered: the same placeholder
+      return;
+    }
     stack_.push_back(cid);
     std::string inner;
-    node_out(it->second, inner);
+    const std::size_t components_before = components_rendered_;
+    node_out(c, inner);
     stack_.pop_back();
-    out += normalize_component(inner, cid, t_.view_id, t_.profile, skip, allow_root_comments);
+    const bool has_nested = components_rendered_ != components_before;
+    std::string skipped;
+    out += normalize_component(inner, cid, t_.view_id, t_.profile, skip, allow_root_comments,
+                               has_nested ? nullptr : &skipped);
+    c.clean = true;
+    c.skipped_ok = !has_nested && allow_root_comments;
+    c.skipped = std::move(skipped);
   }
 
   tree& t_;
   std::vector<json>* streams_ = nullptr;
   const std::set<int>* only_ = nullptr;
   std::vector<int> stack_;
+  bool impure_ = false;
+  std::size_t components_rendered_ = 0;  // tells whether a component renders others inside
 };
 
 // ===========================================================================================
@@ -197,7 +275,9 @@ class magic_renderer {
     only_ = only_cids;
     streams_ = streams;
     std::string out;
+    out.reserve(t_.size_hint);
     node_out(t_.root, /*tracking=*/true, {}, out);
+    t_.size_hint = out.size() + out.size() / 8;
     return out;
   }
 
@@ -205,8 +285,10 @@ class magic_renderer {
     only_ = nullptr;
     streams_ = streams;
     std::string out;
-    component_out(cid, out);
-    // The client strips what surrounds the component's element.
+    std::string element;
+    component_out(cid, out, &element);
+    // The client strips what surrounds the component's element: the element itself.
+    if (!element.empty()) return element;
     auto parts = find_root(out);
     if (!parts) return out;
     return rebuild_root(out, *parts, {}, false);
@@ -214,40 +296,47 @@ class magic_renderer {
 
  private:
   std::string magic_id(const node& n) const {
-    if (n.magic == magic_kind::component)
-      return "c" + std::to_string(n.magic_n) + "-" + t_.view_id;
-    return "m" + std::to_string(n.magic_n) + "-" + t_.view_id;
+    std::string id(1, n.magic == magic_kind::component ? 'c' : 'm');
+    id += std::to_string(n.magic_n);
+    id += '-';
+    id += t_.view_id;
+    return id;
   }
 
-  void node_out(node& n, bool tracking, const std::vector<root_attr>& root_attrs,
-                std::string& out) {
+  void node_out(node& n, bool tracking, std::span<const root_attr> root_attrs,
+                std::string& out, std::string* element = nullptr) {
     if (!n.is_root()) {
       content_out(n, tracking, out);
       return;
     }
+    if (tracking) impure_ = true;  // its bookkeeping changes as it renders
     if (tracking && n.magic == magic_kind::none) {
       n.new_render = true;
       n.magic = magic_kind::counter;
       n.magic_n = ++t_.magic_counter;
     }
     const bool skip = tracking && !n.new_render;
-    std::vector<root_attr> attrs;
-    if (tracking || n.magic != magic_kind::none) attrs.push_back({"data-phx-id", magic_id(n), false});
-    attrs.insert(attrs.end(), root_attrs.begin(), root_attrs.end());
-    if (skip) attrs.push_back({"data-phx-skip", "", true});
+    std::string id;
+    std::array<root_attr, 4> attr_buf;
+    std::size_t attr_n = 0;
+    if (tracking || n.magic != magic_kind::none) {
+      id = magic_id(n);
+      attr_buf[attr_n++] = {"data-phx-id", id, false};
+    }
+    for (const auto& a : root_attrs.first(std::min<std::size_t>(root_attrs.size(), 2)))
+      attr_buf[attr_n++] = a;
+    if (skip) attr_buf[attr_n++] = {"data-phx-skip", "", true};
+    const std::span<const root_attr> attrs(attr_buf.data(), attr_n);
 
     // The root's markup is rendered at the end of `out`, then edited in place.
     const std::size_t start = out.size();
     content_out(n, tracking, out);
     n.new_render = false;
-    const std::string_view el(out.data() + start, out.size() - start);
-    auto parts = find_root(el);
+    auto parts = find_root(std::string_view(out).substr(start));
     if (!parts) return;  // the merge refuses such roots; never crash if one slips through
-    std::string rebuilt = rebuild_root(el, *parts, attrs, skip);
-    std::string after(root_after(el, *parts));
-    out.resize(start + parts->before_len);
-    out += rebuilt;
-    out += after;
+    const auto [first, last] = edit_root(out, start, *parts, attrs, skip, scratch_);
+    // The element alone is what the client's componentToString returns.
+    if (element) element->assign(out, first, last - first);
   }
 
   void content_out(node& n, bool tracking, std::string& out) {
@@ -274,18 +363,12 @@ class magic_renderer {
   void comp_out(comprehension& c, bool tracking, std::string& out) {
     // Before 1.1 nothing inside a comprehension is change-tracked; keyed ones are.
     const bool inner_tracking = c.keyed ? tracking : false;
-    const auto& s = *c.s.list;
-    for (auto& e : c.entries) {
-      out += s[0];
-      for (std::size_t i = 1; i < s.size(); ++i) {
-        dyn_out(e[i - 1], inner_tracking, out);
-        out += s[i];
-      }
-    }
+    rows_out(c, out, impure_, t_.render_cache, [&](dyn& d) { dyn_out(d, inner_tracking, out); });
     consume_stream(c, streams_);
   }
 
-  void component_out(int cid, std::string& out) {
+  void component_out(int cid, std::string& out, std::string* element = nullptr) {
+    impure_ = true;
     auto it = t_.components.find(cid);
     if (it == t_.components.end()) return;
     if (std::find(stack_.begin(), stack_.end(), cid) != stack_.end() ||
@@ -293,20 +376,58 @@ class magic_renderer {
       return;
     node& c = it->second;
     const bool skip = only_ && !only_->count(cid);
+    ++components_rendered_;
+    const std::string cid_str = std::to_string(cid);
+    std::array<root_attr, 4> attr_buf{root_attr{"data-phx-component", cid_str, false}};
+    std::size_t attr_n = 1;
+    if (has_keyed_comprehensions(t_.profile)) attr_buf[attr_n++] = {"data-phx-view", t_.view_id, false};
+    if (skip && c.clean && c.skipped_ok && t_.render_cache) {
+      // Unchanged since it was last rendered (so every root inside already has its magic id
+      // and nothing is pending): rendering it again would give this very placeholder.
+      if (!c.skipped_is_placeholder) {
+        auto parts = find_root(c.skipped);
+        if (parts) {
+          const std::string id = magic_id(c);
+          std::array<root_attr, 4> ph_attrs{root_attr{"data-phx-id", id, false}};
+          std::size_t ph_n = 1;
+          for (std::size_t i = 0; i < attr_n; ++i) ph_attrs[ph_n++] = attr_buf[i];
+          ph_attrs[ph_n++] = {"data-phx-skip", "", true};
+          std::string ph(root_before(c.skipped, *parts));
+          ph += rebuild_root(c.skipped, *parts, std::span<const root_attr>(ph_attrs.data(), ph_n), true);
+          ph += root_after(c.skipped, *parts);
+          c.skipped = std::move(ph);
+          c.skipped_is_placeholder = true;
+        }
+      }
+      if (c.skipped_is_placeholder) {
+        out += c.skipped;
+        c.new_render = false;
+        return;
+      }
+    }
     c.new_render = !skip;
     c.magic = magic_kind::component;
     c.magic_n = static_cast<std::uint32_t>(cid);
-    std::vector<root_attr> attrs{{"data-phx-component", std::to_string(cid), false}};
-    if (has_keyed_comprehensions(t_.profile)) attrs.push_back({"data-phx-view", t_.view_id, false});
     stack_.push_back(cid);
-    node_out(c, /*tracking=*/true, attrs, out);
+    const std::size_t components_before = components_rendered_;
+    const std::size_t start = out.size();
+    node_out(c, /*tracking=*/true, std::span<const root_attr>(attr_buf.data(), attr_n), out, element);
     stack_.pop_back();
+    c.clean = true;
+    c.skipped_ok = c.is_root() && components_rendered_ == components_before;
+    if (c.skipped_ok) {
+      c.skipped.assign(out, start, std::string::npos);
+      c.skipped_is_placeholder = skip;
+    }
   }
 
   tree& t_;
   const std::set<int>* only_ = nullptr;
   std::vector<json>* streams_ = nullptr;
   std::vector<int> stack_;
+  bool impure_ = false;
+  std::size_t components_rendered_ = 0;
+  std::string scratch_;
 };
 
 }  // namespace

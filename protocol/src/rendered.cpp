@@ -11,78 +11,144 @@ namespace lvh::protocol {
 namespace detail {
 namespace {
 
-std::string path_join(const std::string& base, std::string_view key) {
-  if (base.empty()) return std::string(key);
-  std::string p = base;
-  p += '.';
-  p += key;
-  return p;
-}
+/// Where in the diff a check is: a chain of stack frames, spelled out only when a diff is
+/// refused (building the path eagerly cost more than the whole merge).
+struct where {
+  const where* up = nullptr;
+  std::string_view name;  // a key such as "s", "d", "k", "c"
+  long index = -1;        // or a slot, entry position or cid
+
+  where at(std::string_view n) const noexcept { return {this, n, -1}; }
+  where at(long i) const noexcept { return {this, {}, i}; }
+
+  std::string str() const {
+    std::vector<const where*> chain;
+    for (const where* w = this; w; w = w->up)
+      if (!w->name.empty() || w->index >= 0) chain.push_back(w);
+    std::string out;
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      if (!out.empty()) out += '.';
+      if ((*it)->index >= 0)
+        out += std::to_string((*it)->index);
+      else
+        out += (*it)->name;
+    }
+    return out;
+  }
+};
 
 /// What the merge overwrote, newest last, so a refused diff can be undone.
 class undo_log {
  public:
-  void slot(dyn& where) { entries_.emplace_back(slot_entry{&where, std::move(where)}); }
+  void slot(dyn& w) { entries_.emplace_back(slot_entry{&w, std::move(w)}); }
   void flags(node& n) { entries_.emplace_back(flag_entry{&n, n.root, n.new_render}); }
   void comp(comprehension& c) { entries_.emplace_back(comp_entry{&c, std::move(c)}); }
-  void entry(std::vector<std::vector<dyn>>& v, std::size_t pos) {
-    entries_.emplace_back(keyed_entry{&v, pos, std::move(v[pos])});
-  }
-  void size(std::vector<std::vector<dyn>>& v) { entries_.emplace_back(size_entry{&v, v.size()}); }
+  void size(comprehension& c) { entries_.emplace_back(size_entry{&c, c.entries.size()}); }
   void meta(comprehension& c) { entries_.emplace_back(meta_entry{&c, c.kc, c.stream, c.p}); }
+  void slot_row(comprehension& c, std::size_t pos) {
+    entries_.emplace_back(row_entry{&c, pos, std::move(c.entries[pos])});
+  }
+  /// Row caches move with rows during a merge; after an undo they are simply dropped.
+  void cache(comprehension& c) { entries_.emplace_back(cache_entry{&c}); }
 
   void rollback() {
-    for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
+    for (auto it = entries_.rbegin(); it != entries_.rend(); ++it)
       std::visit([](auto& e) { e.undo(); }, *it);
-    }
     entries_.clear();
   }
 
  private:
   struct slot_entry {
-    dyn* where;
+    dyn* at;
     dyn old;
-    void undo() { *where = std::move(old); }
+    void undo() { *at = std::move(old); }
   };
   struct flag_entry {
-    node* where;
+    node* at;
     std::int8_t root;
     bool new_render;
     void undo() {
-      where->root = root;
-      where->new_render = new_render;
+      at->root = root;
+      at->new_render = new_render;
     }
   };
   struct comp_entry {
-    comprehension* where;
+    comprehension* at;
     comprehension old;
-    void undo() { *where = std::move(old); }
-  };
-  struct keyed_entry {
-    std::vector<std::vector<dyn>>* where;
-    std::size_t pos;
-    std::vector<dyn> old;
-    void undo() { (*where)[pos] = std::move(old); }
+    void undo() {
+      *at = std::move(old);
+      at->drop_row_cache();
+    }
   };
   struct size_entry {
-    std::vector<std::vector<dyn>>* where;
+    comprehension* at;
     std::size_t size;
-    void undo() { where->resize(size); }
+    void undo() { at->entries.resize(size); }
   };
   struct meta_entry {
-    comprehension* where;
+    comprehension* at;
     long kc;
     std::optional<stream_instr> stream;
     templates_ptr p;
     void undo() {
-      where->kc = kc;
-      where->stream = std::move(stream);
-      where->p = std::move(p);
+      at->kc = kc;
+      at->stream = std::move(stream);
+      at->p = std::move(p);
     }
   };
-  std::vector<std::variant<slot_entry, flag_entry, comp_entry, keyed_entry, size_entry, meta_entry>>
+  struct row_entry {
+    comprehension* at;
+    std::size_t pos;
+    std::vector<dyn> old;
+    void undo() { at->entries[pos] = std::move(old); }
+  };
+  struct cache_entry {
+    comprehension* at;
+    void undo() { at->drop_row_cache(); }
+  };
+  std::vector<std::variant<slot_entry, flag_entry, comp_entry, size_entry, meta_entry, row_entry,
+                           cache_entry>>
       entries_;
 };
+
+/// Two dynamics with the same content (what the client would render identically).
+bool same(const dyn& a, const dyn& b);
+bool same_row(const std::vector<dyn>& a, const std::vector<dyn>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (!same(a[i], b[i])) return false;
+  return true;
+}
+bool same_statics(const statics_ref& a, const statics_ref& b) {
+  return a.list == b.list || (a.list && b.list && *a.list == *b.list);
+}
+bool same(const dyn& a, const dyn& b) {
+  if (a.index() != b.index()) return false;
+  switch (kind_of(a)) {
+    case dyn_kind::absent: return true;
+    case dyn_kind::text: return std::get<std::string>(a) == std::get<std::string>(b);
+    case dyn_kind::cid: return std::get<cid_ref>(a) == std::get<cid_ref>(b);
+    case dyn_kind::node: {
+      const node& x = *std::get<box<node>>(a);
+      const node& y = *std::get<box<node>>(b);
+      if (x.root != y.root || !same_statics(x.s, y.s) || x.slots.size() != y.slots.size())
+        return false;
+      for (std::size_t i = 0; i < x.slots.size(); ++i)
+        if (!same(x.slots[i], y.slots[i])) return false;
+      return true;
+    }
+    case dyn_kind::comprehension: {
+      const comprehension& x = *std::get<box<comprehension>>(a);
+      const comprehension& y = *std::get<box<comprehension>>(b);
+      if (x.stream || y.stream || !same_statics(x.s, y.s) || x.entries.size() != y.entries.size())
+        return false;
+      for (std::size_t i = 0; i < x.entries.size(); ++i)
+        if (!same_row(x.entries[i], y.entries[i])) return false;
+      return true;
+    }
+  }
+  return false;
+}
 
 class merger {
  public:
@@ -90,6 +156,7 @@ class merger {
 
   result<void> run() {
     replace_root_ = d_.root.s.present();
+    const where top;
 
     // 1. Components first: they are built as new trees and touch nothing until commit.
     for (auto& [cid, _] : d_.components) {
@@ -99,11 +166,11 @@ class merger {
     // 2. The root, in place (or replaced).
     if (replace_root_) {
       dyn fresh(box<node>(std::make_unique<node>(std::move(d_.root))));
-      auto r = adopt(fresh, nullptr, "");
+      auto r = adopt(fresh, nullptr, top);
       if (!r) return r.error();
       new_root_ = std::move(fresh);
     } else {
-      auto r = merge_node(t_.root, d_.root, d_.root.p.get(), "", &log_);
+      auto r = merge_node(t_.root, d_.root, d_.root.p.get(), top, &log_);
       if (!r) {
         log_.rollback();
         return r.error();
@@ -128,7 +195,7 @@ class merger {
   }
 
  private:
-  error fail(diff_errc e, const std::string& where) const { return make_error(e, where); }
+  error fail(diff_errc e, const where& w) const { return make_error(e, w.str()); }
 
   bool cid_exists(int cid) const {
     return d_.components.count(cid) || (!replace_root_ && t_.components.count(cid));
@@ -144,37 +211,36 @@ class merger {
 
   result<const node*> resolve(int cid) {
     if (auto it = resolved_.find(cid); it != resolved_.end()) return &it->second;
-    if (!resolving_.insert(cid).second)
-      return fail(diff_errc::bad_cid_link, "c." + std::to_string(cid) + ".s");
-    const std::string where = "c." + std::to_string(cid);
+    const where c_key{nullptr, "c", -1};
+    const where w = c_key.at(cid);
+    if (!resolving_.insert(cid).second) return fail(diff_errc::bad_cid_link, w.at("s"));
     node& cd = d_.components.at(cid);
     node out;
     if (cd.s.k == statics_ref::kind::link) {
       const long scid = cd.s.number;
       const node* base = nullptr;
       if (scid > 0) {
-        if (!d_.components.count(static_cast<int>(scid)))
-          return fail(diff_errc::bad_cid_link, path_join(where, "s"));
+        if (!d_.components.count(static_cast<int>(scid))) return fail(diff_errc::bad_cid_link, w.at("s"));
         auto r = resolve(static_cast<int>(scid));
         if (!r) return r.error();
         base = *r;
       } else {
         base = old_component(static_cast<int>(-scid));
-        if (!base) return fail(diff_errc::bad_cid_link, path_join(where, "s"));
+        if (!base) return fail(diff_errc::bad_cid_link, w.at("s"));
       }
-      auto r = clone_merge(*base, &cd, has_magic_ids(p_), nullptr, where);
+      auto r = clone_merge(*base, &cd, has_magic_ids(p_), nullptr, w);
       if (!r) return r.error();
       out = std::move(*r);
       out.s = base->s;  // statics come from the linked component
     } else if (cd.s.present()) {
       dyn fresh(box<node>(std::make_unique<node>(std::move(cd))));
-      auto r = adopt(fresh, nullptr, where, /*record_top=*/false);
+      auto r = adopt(fresh, nullptr, w, /*record_top=*/false);
       if (!r) return r.error();
       out = std::move(*std::get<box<node>>(fresh));
     } else {
       const node* prev = old_component(cid);
-      if (!prev) return fail(diff_errc::partial_without_base, where);
-      auto r = clone_merge(*prev, &cd, false, nullptr, where);
+      if (!prev) return fail(diff_errc::partial_without_base, w);
+      auto r = clone_merge(*prev, &cd, false, nullptr, w);
       if (!r) return r.error();
       out = std::move(*r);
     }
@@ -186,7 +252,7 @@ class merger {
 
   /// cloneMerge: a new tree from `target` with `source` merged in; `target` is untouched.
   result<node> clone_merge(const node& target, node* source, bool prune, const templates* scope,
-                           const std::string& where) {
+                           const where& w) {
     node out;
     out.s = target.s;
     out.root = target.root;
@@ -200,12 +266,12 @@ class merger {
       if (source->p) inner_scope = source->p.get();
       for (auto& [i, v] : source->sparse) {
         if (static_cast<std::size_t>(i) >= target.slots.size())
-          return fail(diff_errc::statics_mismatch, path_join(where, std::to_string(i)));
+          return fail(diff_errc::statics_mismatch, w.at(i));
       }
     }
     std::size_t si = 0;
     for (std::size_t i = 0; i < target.slots.size(); ++i) {
-      const std::string slot_where = path_join(where, std::to_string(i));
+      const where sw = w.at(static_cast<long>(i));
       dyn* sv = nullptr;
       if (source) {
         while (si < source->sparse.size() && static_cast<std::size_t>(source->sparse[si].first) < i)
@@ -216,15 +282,13 @@ class merger {
       const dyn& tv = target.slots[i];
       if (!sv) {
         // Only in target: copied (the 1.0+ clients clone it, re-marking its roots).
-        auto r = copy_subtree(tv, prune);
-        if (!r) return r.error();
-        out.slots[i] = std::move(*r);
+        out.slots[i] = copy_subtree(tv, prune);
         continue;
       }
       if (auto* sn = std::get_if<box<node>>(sv); sn && !(*sn)->s.present()) {
         auto* tn = std::get_if<box<node>>(&tv);
-        if (!tn) return fail(diff_errc::partial_without_base, slot_where);
-        auto r = clone_merge(**tn, sn->get(), prune, inner_scope, slot_where);
+        if (!tn) return fail(diff_errc::partial_without_base, sw);
+        auto r = clone_merge(**tn, sn->get(), prune, inner_scope, sw);
         if (!r) return r.error();
         auto boxed = std::make_unique<node>(std::move(*r));
         if (boxed->is_root()) changed_roots_.push_back({boxed.get(), -1});
@@ -233,14 +297,13 @@ class merger {
       }
       if (auto* sc = std::get_if<box<comprehension>>(sv); sc && !(*sc)->s.present()) {
         auto* tc = std::get_if<box<comprehension>>(&tv);
-        if (!tc) return fail(diff_errc::partial_without_base, slot_where);
-        auto r = clone_merge_comp(**tc, sc->get(), prune, inner_scope, slot_where);
+        if (!tc) return fail(diff_errc::partial_without_base, sw);
+        auto r = clone_merge_comp(**tc, sc->get(), prune, inner_scope, sw);
         if (!r) return r.error();
         out.slots[i] = dyn(box<comprehension>(std::make_unique<comprehension>(std::move(*r))));
         continue;
       }
-      auto r = adopt(*sv, inner_scope, slot_where);
-      if (!r) return r.error();
+      if (auto r = adopt(*sv, inner_scope, sw); !r) return r.error();
       out.slots[i] = std::move(*sv);
     }
     if (has_magic_ids(p_)) {
@@ -256,12 +319,11 @@ class merger {
   }
 
   result<comprehension> clone_merge_comp(const comprehension& target, comprehension* source,
-                                         bool prune, const templates* scope,
-                                         const std::string& where) {
+                                         bool prune, const templates* scope, const where& w) {
     comprehension out = target;  // arrays are shared in the client; a copy is equivalent
     if (target.keyed && source && source->kc >= 0) {
       // The keyed branch clones the whole target (bookkeeping included), merges, then prunes.
-      if (auto r = merge_keyed(out, *source, scope, where, nullptr); !r) return r.error();
+      if (auto r = merge_keyed(out, *source, scope, w, nullptr); !r) return r.error();
       if (prune && has_magic_ids(p_)) mark_tree(out, true, /*into_entries=*/true);
       return out;
     }
@@ -270,12 +332,12 @@ class merger {
     if (source->p) out.p = merged_templates(out.p, source->p);
     if (source->has_entries) {
       const templates* entries_scope = scope ? scope : out.p.get();
-      auto r = adopt_entries(source->entries, out.s, entries_scope, where);
-      if (!r) return r.error();
+      if (auto r = adopt_entries(source->entries, out.s, entries_scope, w); !r) return r.error();
       out.entries = std::move(source->entries);
+      out.drop_row_cache();
     } else if (source->p && !target.keyed) {
-      auto r = reresolve_entries(out, scope ? scope : out.p.get(), where);
-      if (!r) return r.error();
+      if (auto r = reresolve_entries(out, scope ? scope : out.p.get(), w); !r) return r.error();
+      out.drop_row_cache();
     }
     if (source->stream) out.stream = std::move(source->stream);
     return out;
@@ -284,7 +346,7 @@ class merger {
   /// A copy of a subtree that only the target had. The 1.0+ clients clone such objects
   /// recursively, dropping magic ids when statics are shared from another component, or
   /// marking roots as new renders otherwise; earlier clients share them unchanged.
-  result<dyn> copy_subtree(const dyn& v, bool prune) {
+  dyn copy_subtree(const dyn& v, bool prune) {
     dyn out = v;
     if (!has_magic_ids(p_)) return out;
     if (auto* n = std::get_if<box<node>>(&out)) mark_tree(**n, prune);
@@ -326,62 +388,55 @@ class merger {
 
   // -- adopting new content (objects that arrive with "s") ---------------------------------
 
-  result<void> resolve_statics(statics_ref& s, const templates* scope, const std::string& where) {
+  result<void> resolve_statics(statics_ref& s, const templates* scope, const where& w) {
     switch (s.k) {
       case statics_ref::kind::list: return {};
       case statics_ref::kind::index: {
-        if (!scope) return fail(diff_errc::bad_template, path_join(where, "s"));
+        if (!scope) return fail(diff_errc::bad_template, w.at("s"));
         auto it = scope->find(s.number);
-        if (it == scope->end()) return fail(diff_errc::bad_template, path_join(where, "s"));
+        if (it == scope->end()) return fail(diff_errc::bad_template, w.at("s"));
         s.list = it->second;
         return {};
       }
-      case statics_ref::kind::link: return fail(diff_errc::bad_statics, path_join(where, "s"));
-      case statics_ref::kind::none: return fail(diff_errc::partial_without_base, where);
+      case statics_ref::kind::link: return fail(diff_errc::bad_statics, w.at("s"));
+      case statics_ref::kind::none: return fail(diff_errc::partial_without_base, w);
     }
     return {};
   }
 
   /// Checks and completes a value that replaces whatever was in its place.
-  result<void> adopt(dyn& v, const templates* scope, const std::string& where,
-                     bool record_top = true) {
+  result<void> adopt(dyn& v, const templates* scope, const where& w, bool record_top = true) {
     switch (kind_of(v)) {
-      case dyn_kind::absent: return fail(diff_errc::statics_mismatch, where);
+      case dyn_kind::absent: return fail(diff_errc::statics_mismatch, w);
       case dyn_kind::text: return {};
-      case dyn_kind::cid: {
-        const int cid = std::get<cid_ref>(v).cid;
-        if (!cid_exists(cid)) return fail(diff_errc::dangling_cid, where);
+      case dyn_kind::cid:
+        if (!cid_exists(std::get<cid_ref>(v).cid)) return fail(diff_errc::dangling_cid, w);
         return {};
-      }
-      case dyn_kind::node: return adopt_node(*std::get<box<node>>(v), scope, where, record_top);
-      case dyn_kind::comprehension:
-        return adopt_comp(*std::get<box<comprehension>>(v), scope, where);
+      case dyn_kind::node: return adopt_node(*std::get<box<node>>(v), scope, w, record_top);
+      case dyn_kind::comprehension: return adopt_comp(*std::get<box<comprehension>>(v), scope, w);
     }
     return {};
   }
 
-  result<void> adopt_node(node& n, const templates* scope, const std::string& where,
-                          bool record = true) {
+  result<void> adopt_node(node& n, const templates* scope, const where& w, bool record = true) {
     // "p" on a node is consumed here (the 1.2 client deletes it once rendered).
     const templates_ptr own = std::move(n.p);
     if (own && has_keyed_comprehensions(p_)) scope = own.get();
-    if (auto r = resolve_statics(n.s, scope, where); !r) return r;
+    if (auto r = resolve_statics(n.s, scope, w); !r) return r;
     const std::size_t arity = n.s.list->size() - 1;
     if (!n.sparse.empty() || n.slots.size() != arity) {
       // Arrived sparse (template index): lay the slots out now that the arity is known.
       std::vector<dyn> dense(arity);
       for (auto& [i, v] : n.sparse) {
-        if (static_cast<std::size_t>(i) >= arity)
-          return fail(diff_errc::statics_mismatch, path_join(where, std::to_string(i)));
+        if (static_cast<std::size_t>(i) >= arity) return fail(diff_errc::statics_mismatch, w.at(i));
         dense[static_cast<std::size_t>(i)] = std::move(v);
       }
       n.sparse.clear();
       n.slots = std::move(dense);
     }
     for (std::size_t i = 0; i < arity; ++i) {
-      if (kind_of(n.slots[i]) == dyn_kind::absent)
-        return fail(diff_errc::statics_mismatch, path_join(where, std::to_string(i)));
-      if (auto r = adopt(n.slots[i], scope, path_join(where, std::to_string(i))); !r) return r;
+      if (kind_of(n.slots[i]) == dyn_kind::text) continue;
+      if (auto r = adopt(n.slots[i], scope, w.at(static_cast<long>(i))); !r) return r;
     }
     n.root = n.root == 1 ? 1 : 0;
     n.magic = magic_kind::none;
@@ -391,91 +446,82 @@ class merger {
     return {};
   }
 
-  result<void> adopt_entries(std::vector<std::vector<dyn>>& entries, const statics_ref& s,
-                             const templates* scope, const std::string& where) {
-    if (s.list->empty() && !entries.empty())
-      return fail(diff_errc::bad_comprehension, path_join(where, "s"));
-    const std::size_t arity = s.list->empty() ? 0 : s.list->size() - 1;
-    for (std::size_t e = 0; e < entries.size(); ++e) {
-      const std::string ew = path_join(where, "d." + std::to_string(e));
-      if (entries[e].size() != arity) return fail(diff_errc::bad_comprehension, ew);
-      for (std::size_t i = 0; i < arity; ++i) {
-        if (auto r = adopt(entries[e][i], scope, path_join(ew, std::to_string(i))); !r) return r;
-      }
+  result<void> adopt_row(std::vector<dyn>& row, std::size_t arity, const templates* scope,
+                         const where& w) {
+    for (std::size_t i = 0; i < arity; ++i) {
+      if (kind_of(row[i]) == dyn_kind::text) continue;
+      if (auto r = adopt(row[i], scope, w.at(static_cast<long>(i))); !r) return r;
     }
     return {};
   }
 
-  result<void> adopt_comp(comprehension& c, const templates* scope, const std::string& where) {
+  result<void> adopt_entries(std::vector<std::vector<dyn>>& entries, const statics_ref& s,
+                             const templates* scope, const where& w) {
+    const where d = w.at("d");
+    if (s.list->empty() && !entries.empty()) return fail(diff_errc::bad_comprehension, w.at("s"));
+    const std::size_t arity = s.list->empty() ? 0 : s.list->size() - 1;
+    for (std::size_t e = 0; e < entries.size(); ++e) {
+      if (entries[e].size() != arity) return fail(diff_errc::bad_comprehension, d.at(static_cast<long>(e)));
+      if (auto r = adopt_row(entries[e], arity, scope, d.at(static_cast<long>(e))); !r) return r;
+    }
+    return {};
+  }
+
+  result<void> adopt_comp(comprehension& c, const templates* scope, const where& w) {
     // The comprehension's own statics come from the enclosing templates only; its entries
     // use the enclosing templates when there are any, else its own "p".
-    if (auto r = resolve_statics(c.s, scope, where); !r) return r;
+    if (auto r = resolve_statics(c.s, scope, w); !r) return r;
     const templates* entries_scope = scope ? scope : c.p.get();
     if (c.keyed) {
+      const where k = w.at("k");
       std::vector<std::vector<dyn>> entries(static_cast<std::size_t>(std::max(c.kc, 0L)));
       std::vector<bool> seen(entries.size(), false);
       for (auto& op : c.kops) {
-        const std::string kw = path_join(where, "k." + std::to_string(op.pos));
-        if (op.from >= 0 || !op.entry) return fail(diff_errc::bad_keyed, kw);
-        if (op.pos >= c.kc) return fail(diff_errc::bad_keyed, kw);
+        if (op.from >= 0 || !op.entry || op.pos >= c.kc) return fail(diff_errc::bad_keyed, k.at(op.pos));
         entries[static_cast<std::size_t>(op.pos)] = std::move(*op.entry);
         seen[static_cast<std::size_t>(op.pos)] = true;
       }
       for (std::size_t i = 0; i < seen.size(); ++i)
-        if (!seen[i]) return fail(diff_errc::bad_keyed, path_join(where, "k." + std::to_string(i)));
+        if (!seen[i]) return fail(diff_errc::bad_keyed, k.at(static_cast<long>(i)));
       c.kops.clear();
-      if (auto r = adopt_keyed_entries(entries, c.s, entries_scope, where); !r) return r;
+      if (c.s.list->empty() && !entries.empty()) return fail(diff_errc::bad_keyed, w.at("s"));
+      const std::size_t arity = c.s.list->empty() ? 0 : c.s.list->size() - 1;
+      for (std::size_t e = 0; e < entries.size(); ++e) {
+        if (entries[e].size() != arity) return fail(diff_errc::statics_mismatch, k.at(static_cast<long>(e)));
+        if (auto r = adopt_row(entries[e], arity, entries_scope, k.at(static_cast<long>(e))); !r) return r;
+      }
       c.entries = std::move(entries);
-      if (has_keyed_comprehensions(p_)) c.p.reset();  // consumed by the render that follows
+      c.p.reset();  // consumed by the render that follows
       return {};
     }
-    if (!c.has_entries) return fail(diff_errc::bad_comprehension, path_join(where, "d"));
-    return adopt_entries(c.entries, c.s, entries_scope, where);
-  }
-
-  result<void> adopt_keyed_entries(std::vector<std::vector<dyn>>& entries, const statics_ref& s,
-                                   const templates* scope, const std::string& where) {
-    if (s.list->empty() && !entries.empty())
-      return fail(diff_errc::bad_keyed, path_join(where, "s"));
-    const std::size_t arity = s.list->empty() ? 0 : s.list->size() - 1;
-    for (std::size_t e = 0; e < entries.size(); ++e) {
-      const std::string ew = path_join(where, "k." + std::to_string(e));
-      if (entries[e].size() != arity) return fail(diff_errc::statics_mismatch, ew);
-      for (std::size_t i = 0; i < arity; ++i) {
-        if (auto r = adopt(entries[e][i], scope, path_join(ew, std::to_string(i))); !r) return r;
-      }
-    }
-    return {};
+    if (!c.has_entries) return fail(diff_errc::bad_comprehension, w.at("d"));
+    return adopt_entries(c.entries, c.s, entries_scope, w);
   }
 
   /// Re-reads integer statics of entries after "p" changed without new entries (<= 1.0).
-  result<void> reresolve_entries(comprehension& c, const templates* scope,
-                                 const std::string& where) {
+  result<void> reresolve_entries(comprehension& c, const templates* scope, const where& w) {
     for (auto& e : c.entries)
       for (auto& v : e)
-        if (auto r = reresolve(v, scope, where); !r) return r;
+        if (auto r = reresolve(v, scope, w); !r) return r;
     return {};
   }
-  result<void> reresolve(dyn& v, const templates* scope, const std::string& where) {
+  result<void> reresolve(dyn& v, const templates* scope, const where& w) {
+    auto fix = [&](statics_ref& s) -> result<void> {
+      if (s.k != statics_ref::kind::index) return {};
+      if (!scope) return fail(diff_errc::bad_template, w);
+      auto it = scope->find(s.number);
+      if (it == scope->end() || it->second->size() != s.list->size())
+        return fail(diff_errc::bad_template, w);
+      s.list = it->second;
+      return {};
+    };
     if (auto* n = std::get_if<box<node>>(&v)) {
-      if ((*n)->s.k == statics_ref::kind::index) {
-        if (!scope) return fail(diff_errc::bad_template, where);
-        auto it = scope->find((*n)->s.number);
-        if (it == scope->end() || it->second->size() != (*n)->s.list->size())
-          return fail(diff_errc::bad_template, where);
-        (*n)->s.list = it->second;
-      }
+      if (auto r = fix((*n)->s); !r) return r;
       for (auto& s : (*n)->slots)
-        if (auto r = reresolve(s, scope, where); !r) return r;
+        if (auto r = reresolve(s, scope, w); !r) return r;
     } else if (auto* c = std::get_if<box<comprehension>>(&v)) {
-      if ((*c)->s.k == statics_ref::kind::index) {
-        if (!scope) return fail(diff_errc::bad_template, where);
-        auto it = scope->find((*c)->s.number);
-        if (it == scope->end() || it->second->size() != (*c)->s.list->size())
-          return fail(diff_errc::bad_template, where);
-        (*c)->s.list = it->second;
-      }
-      return reresolve_entries(**c, scope, where);
+      if (auto r = fix((*c)->s); !r) return r;
+      return reresolve_entries(**c, scope, w);
     }
     return {};
   }
@@ -484,33 +530,31 @@ class merger {
   //
   // `log` records what is overwritten; it is null when merging into a private copy.
 
-  result<void> merge_slot(dyn& target, dyn& src, const templates* scope, const std::string& where,
+  result<void> merge_slot(dyn& target, dyn& src, const templates* scope, const where& w,
                           undo_log* log) {
     if (auto* sn = std::get_if<box<node>>(&src); sn && !(*sn)->s.present()) {
       auto* tn = std::get_if<box<node>>(&target);
-      if (!tn) return fail(diff_errc::partial_without_base, where);
-      return merge_node(**tn, **sn, scope, where, log);
+      if (!tn) return fail(diff_errc::partial_without_base, w);
+      return merge_node(**tn, **sn, scope, w, log);
     }
     if (auto* sc = std::get_if<box<comprehension>>(&src); sc && !(*sc)->s.present()) {
       auto* tc = std::get_if<box<comprehension>>(&target);
-      if (!tc) return fail(diff_errc::partial_without_base, where);
-      return merge_comp(**tc, **sc, scope, where, log);
+      if (!tc) return fail(diff_errc::partial_without_base, w);
+      return merge_comp(**tc, **sc, scope, w, log);
     }
-    if (auto r = adopt(src, scope, where); !r) return r;
+    if (auto r = adopt(src, scope, w); !r) return r;
     if (log) log->slot(target);
     target = std::move(src);
     return {};
   }
 
-  result<void> merge_node(node& target, node& src, const templates* scope, const std::string& where,
+  result<void> merge_node(node& target, node& src, const templates* scope, const where& w,
                           undo_log* log) {
     if (src.p && has_keyed_comprehensions(p_)) scope = src.p.get();
     for (auto& [i, v] : src.sparse) {
       if (static_cast<std::size_t>(i) >= target.slots.size())
-        return fail(diff_errc::statics_mismatch, path_join(where, std::to_string(i)));
-      if (auto r = merge_slot(target.slots[static_cast<std::size_t>(i)], v, scope,
-                              path_join(where, std::to_string(i)), log);
-          !r)
+        return fail(diff_errc::statics_mismatch, w.at(i));
+      if (auto r = merge_slot(target.slots[static_cast<std::size_t>(i)], v, scope, w.at(i), log); !r)
         return r;
     }
     const bool sets_root = src.root >= 0;
@@ -526,88 +570,127 @@ class merger {
   }
 
   result<void> merge_comp(comprehension& target, comprehension& src, const templates* scope,
-                          const std::string& where, undo_log* log) {
-    if (target.keyed) return merge_keyed(target, src, scope, where, log);
+                          const where& w, undo_log* log) {
+    if (target.keyed) return merge_keyed(target, src, scope, w, log);
     // "d" replaces the entries wholesale; "p" merges key by key; "stream" replaces.
     templates_ptr p = src.p ? merged_templates(target.p, src.p) : target.p;
     const templates* entries_scope = scope ? scope : p.get();
     if (src.has_entries) {
-      if (auto r = adopt_entries(src.entries, target.s, entries_scope, where); !r) return r;
+      if (auto r = adopt_entries(src.entries, target.s, entries_scope, w); !r) return r;
     }
     comprehension next;
     next.s = target.s;
     next.p = std::move(p);
     if (src.has_entries) {
       next.entries = std::move(src.entries);
+      // Rows equal to the ones rendered last time keep their rendered markup.
+      const std::size_t keep = std::min(next.entries.size(), target.row_ok.size());
+      if (keep > 0) {
+        next.row_html.resize(next.entries.size());
+        next.row_ok.assign(next.entries.size(), 0);
+        for (std::size_t i = 0; i < keep; ++i) {
+          if (target.row_ok[i] && i < target.entries.size() &&
+              same_row(target.entries[i], next.entries[i])) {
+            next.row_html[i] = std::move(target.row_html[i]);
+            next.row_ok[i] = 1;
+          }
+        }
+      }
     } else {
       next.entries = target.entries;
       if (src.p) {
-        if (auto r = reresolve_entries(next, entries_scope, where); !r) return r;
+        if (auto r = reresolve_entries(next, entries_scope, w); !r) return r;
+      } else {
+        next.row_html = target.row_html;
+        next.row_ok = target.row_ok;
       }
     }
     next.stream = src.stream ? std::move(src.stream) : target.stream;
+    next.cache_pause = target.cache_pause;
+    next.rendered_once = target.rendered_once;
     if (log) log->comp(target);
     target = std::move(next);
     return {};
   }
 
-  /// mergeKeyed: entries are merged by position; moves read the entries as they were before
-  /// this diff (the client requires "km" to take that snapshot). Everything that can fail is
-  /// checked before `c` changes.
+  /// mergeKeyed: entries are merged by position in place; moves read the entries as they
+  /// were before this diff (the client requires "km" to take that snapshot).
   result<void> merge_keyed(comprehension& c, comprehension& src, const templates* scope,
-                           const std::string& where, undo_log* log) {
-    if (src.kc < 0) return fail(diff_errc::bad_keyed, path_join(where, "k.kc"));
+                           const where& w, undo_log* log) {
+    const where k = w.at("k");
+    if (src.kc < 0) return fail(diff_errc::bad_keyed, k.at("kc"));
     const bool has_moves =
         std::any_of(src.kops.begin(), src.kops.end(), [](const keyed_op& o) { return o.from >= 0; });
-    if (has_moves && !src.km) return fail(diff_errc::bad_keyed, path_join(where, "k.km"));
+    if (has_moves && !src.km) return fail(diff_errc::bad_keyed, k.at("km"));
     const templates* entries_scope = scope ? scope : src.p.get();
-    if ((!c.s.list || c.s.list->empty()) && src.kc > 0)
-      return fail(diff_errc::bad_keyed, path_join(where, "s"));
+    if ((!c.s.list || c.s.list->empty()) && src.kc > 0) return fail(diff_errc::bad_keyed, w.at("s"));
     const std::size_t arity = c.s.list && !c.s.list->empty() ? c.s.list->size() - 1 : 0;
     const std::size_t kc = static_cast<std::size_t>(src.kc);
     const std::size_t old_size = c.entries.size();
 
-    std::vector<std::pair<std::size_t, std::vector<dyn>>> placed;
-    placed.reserve(src.kops.size());
-    for (auto& op : src.kops) {
-      const std::string kw = path_join(where, "k." + std::to_string(op.pos));
-      if (static_cast<std::size_t>(op.pos) >= kc) return fail(diff_errc::bad_keyed, kw);
-      const std::size_t pos = static_cast<std::size_t>(op.pos);
+    // Entries that come from elsewhere (moves, new positions) are built aside first, reading
+    // the snapshot before anything changes in place.
+    struct built {
+      std::size_t pos;
       std::vector<dyn> entry;
+      std::string html;  // the moved entry's cached markup, if it moves unchanged
+      bool html_ok = false;
+    };
+    std::vector<built> aside;
+    for (auto& op : src.kops) {
+      const where kw = k.at(op.pos);
+      const std::size_t pos = static_cast<std::size_t>(op.pos);
+      if (pos >= kc) return fail(diff_errc::bad_keyed, kw);
+      if (op.from < 0 && pos < old_size) continue;  // merged in place below
+      built b{pos, {}, {}, false};
       if (op.from >= 0) {
-        if (static_cast<std::size_t>(op.from) >= old_size) return fail(diff_errc::bad_keyed, kw);
-        entry = c.entries[static_cast<std::size_t>(op.from)];  // from the snapshot
-      } else if (pos < old_size) {
-        entry = c.entries[pos];
+        const std::size_t from = static_cast<std::size_t>(op.from);
+        if (from >= old_size) return fail(diff_errc::bad_keyed, kw);
+        b.entry = c.entries[from];
+        if (!op.entry && from < c.row_ok.size() && c.row_ok[from]) {
+          b.html = c.row_html[from];
+          b.html_ok = true;
+        }
       }
       if (op.entry) {
-        if (auto r = merge_entry(entry, *op.entry, arity, entries_scope, kw); !r) return r;
+        if (auto r = merge_entry(b.entry, *op.entry, arity, entries_scope, kw, nullptr); !r) return r;
       }
-      if (entry.size() != arity) return fail(diff_errc::statics_mismatch, kw);
-      placed.emplace_back(pos, std::move(entry));
+      if (b.entry.size() != arity) return fail(diff_errc::statics_mismatch, kw);
+      aside.push_back(std::move(b));
     }
     {
-      std::size_t pi = 0;
+      std::size_t ai = 0;
       for (std::size_t i = old_size; i < kc; ++i) {
-        while (pi < placed.size() && placed[pi].first < i) ++pi;
-        if (pi >= placed.size() || placed[pi].first != i)
-          return fail(diff_errc::bad_keyed, path_join(where, "k." + std::to_string(i)));
+        while (ai < aside.size() && aside[ai].pos < i) ++ai;
+        if (ai >= aside.size() || aside[ai].pos != i) return fail(diff_errc::bad_keyed, k.at(static_cast<long>(i)));
       }
     }
-    // Apply; nothing below can fail.
-    if (log) log->meta(c);
-    if (kc < old_size) {
-      for (std::size_t i = kc; i < old_size; ++i)
-        if (log) log->entry(c.entries, i);
-      if (log) log->size(c.entries);
-      c.entries.resize(kc);
-    } else if (kc > old_size) {
-      if (log) log->size(c.entries);
-      c.entries.resize(kc);
+    if (log) log->cache(c);
+    c.row_html.resize(old_size);
+    c.row_ok.resize(old_size, 0);
+    // Diffs for entries that stay where they are: in place, logged like any other merge.
+    for (auto& op : src.kops) {
+      const std::size_t pos = static_cast<std::size_t>(op.pos);
+      if (op.from >= 0 || pos >= old_size || !op.entry) continue;
+      if (auto r = merge_entry(c.entries[pos], *op.entry, arity, entries_scope, k.at(op.pos), log); !r)
+        return r;
+      c.row_ok[pos] = 0;
     }
-    for (auto& [pos, entry] : placed) {
-      if (log && pos < old_size) log->entry(c.entries, pos);
-      c.entries[pos] = std::move(entry);
+    // The rest cannot fail.
+    if (log) log->meta(c);
+    if (kc != old_size) {
+      if (log && kc < old_size)
+        for (std::size_t i = kc; i < old_size; ++i) log->slot_row(c, i);
+      if (log) log->size(c);
+      c.entries.resize(kc);
+      c.row_html.resize(kc);
+      c.row_ok.resize(kc, 0);
+    }
+    for (auto& b : aside) {
+      if (log && b.pos < old_size) log->slot_row(c, b.pos);
+      c.entries[b.pos] = std::move(b.entry);
+      c.row_html[b.pos] = std::move(b.html);
+      c.row_ok[b.pos] = b.html_ok ? 1 : 0;
     }
     c.kc = src.kc;
     if (src.stream) c.stream = std::move(src.stream);
@@ -615,21 +698,17 @@ class merger {
     return {};
   }
 
-  /// A keyed entry diff merged into a private copy of the entry, as doMutableMerge would.
+  /// A keyed entry diff merged into an entry, slot by slot, as doMutableMerge would.
   result<void> merge_entry(std::vector<dyn>& entry, std::vector<dyn>& diff, std::size_t arity,
-                           const templates* scope, const std::string& where) {
-    if (diff.size() > arity) return fail(diff_errc::statics_mismatch, where);
+                           const templates* scope, const where& w, undo_log* log) {
+    if (diff.size() > arity) return fail(diff_errc::statics_mismatch, w);
     if (entry.size() < arity) entry.resize(arity);
     for (std::size_t i = 0; i < diff.size(); ++i) {
       if (kind_of(diff[i]) == dyn_kind::absent) continue;
-      if (auto r = merge_slot(entry[i], diff[i], scope, path_join(where, std::to_string(i)),
-                              nullptr);
-          !r)
-        return r;
+      if (auto r = merge_slot(entry[i], diff[i], scope, w.at(static_cast<long>(i)), log); !r) return r;
     }
     for (std::size_t i = 0; i < arity; ++i)
-      if (kind_of(entry[i]) == dyn_kind::absent)
-        return fail(diff_errc::statics_mismatch, path_join(where, std::to_string(i)));
+      if (kind_of(entry[i]) == dyn_kind::absent) return fail(diff_errc::statics_mismatch, w.at(static_cast<long>(i)));
     return {};
   }
 
@@ -659,12 +738,10 @@ class merger {
 
   /// A component that renders itself (through any chain) would recurse forever.
   result<void> check_component_cycles() {
-    // 0 = unvisited, 1 = on the stack, 2 = done
-    std::map<int, int> state;
-    std::vector<int> refs;
+    const where c_key{nullptr, "c", -1};
+    std::map<int, int> state;  // 0 unvisited, 1 on the stack, 2 done
     for (auto& [start, _] : resolved_) {
       if (state[start] == 2) continue;
-      // iterative DFS
       std::vector<std::pair<int, std::vector<int>>> stack;
       auto push = [&](int cid) {
         state[cid] = 1;
@@ -683,10 +760,9 @@ class merger {
         const int child = next.back();
         next.pop_back();
         const int st = state[child];
-        if (st == 1) return fail(diff_errc::bad_cid_link, "c." + std::to_string(child));
+        if (st == 1) return fail(diff_errc::bad_cid_link, c_key.at(child));
         if (st == 0) {
-          if (!component_after(child))
-            return fail(diff_errc::dangling_cid, "c." + std::to_string(cid));
+          if (!component_after(child)) return fail(diff_errc::dangling_cid, c_key.at(cid));
           push(child);
         }
       }
@@ -697,31 +773,30 @@ class merger {
   /// 1.x clients find a root element by scanning its HTML; refuse roots where they throw.
   result<void> check_roots() {
     if (!has_magic_ids(p_)) return {};
-    std::map<int, node> overlay_storage;  // not needed: resolved_ is the overlay
+    const where c_key{nullptr, "c", -1};
     std::string buf;
     for (auto& [n, cid] : changed_roots_) {
       const node* target = n;
-      std::string where;
+      where w;
       if (!target) {
         target = component_after(cid);
-        where = "c." + std::to_string(cid);
+        w = c_key.at(cid);
         if (!target || !target->is_root()) continue;
       }
       const std::string& s0 = target->s.list->front();
-      // The common case decides on the first static alone.
+      // The common case decides on the first static alone: whitespace, then "<" and a tag
+      // character (anything but whitespace, '/', '>' and the "!" of a comment).
       std::size_t i = 0;
       while (i < s0.size() && (s0[i] == ' ' || s0[i] == '\n' || s0[i] == '\t' || s0[i] == '\r'))
         ++i;
-      if (i < s0.size() && s0[i] == '<' && i + 1 < s0.size() && s0[i + 1] != '!' &&
-          s0[i + 1] != '/' && s0[i + 1] != '>' &&
-          !(s0[i + 1] == ' ' || s0[i + 1] == '\n' || s0[i + 1] == '\t' || s0[i + 1] == '\r' ||
-            s0[i + 1] == '\f' || s0[i + 1] == '\v') &&
-          static_cast<unsigned char>(s0[i + 1]) < 0x80)
-        continue;
+      if (i + 1 < s0.size() && s0[i] == '<') {
+        const unsigned char c1 = static_cast<unsigned char>(s0[i + 1]);
+        if (c1 < 0x80 && c1 > ' ' && c1 != '!' && c1 != '/' && c1 != '>' && c1 != 0x7f) continue;
+      }
       buf.clear();
       raw_render(*target, replace_root_ ? empty_ : t_.components, &resolved_, buf,
                  std::size_t(1) << 20);
-      if (!find_root(buf)) return fail(diff_errc::bad_root, where);
+      if (!find_root(buf)) return fail(diff_errc::bad_root, w);
     }
     return {};
   }
@@ -893,6 +968,8 @@ nlohmann::json rendered::to_json() const {
   j["c"] = std::move(c);
   return j;
 }
+
+void rendered::use_render_cache(bool on) noexcept { tree_->render_cache = on; }
 
 std::vector<int> rendered::component_ids() const {
   std::vector<int> out;

@@ -91,6 +91,14 @@ struct node {
   std::uint32_t magic_n = 0;    // counter value, or the cid for components
   bool new_render = false;
 
+  // Render cache of a component, not part of the value: what rendering it as a skipped
+  // component gives, kept while it has not been merged into since (a merge builds a new
+  // node) and it renders no other component inside itself.
+  bool clean = false;
+  bool skipped_ok = false;
+  bool skipped_is_placeholder = false;  // else `skipped` holds the full render, to cut down
+  std::string skipped;
+
   bool is_root() const noexcept { return root == 1; }
   std::size_t statics_count() const noexcept { return s.list ? s.list->size() : 0; }
 };
@@ -123,6 +131,19 @@ struct comprehension {
   std::vector<keyed_op> kops;
   long kc = -1;                           // -1: absent
   bool km = false;
+
+  // Render cache, not part of the value: each row's markup from the last render, kept
+  // while the row is unchanged. Rows whose render touched anything with state of its own
+  // (components, change-tracked roots, streams) are never cached.
+  std::vector<std::string> row_html;
+  std::vector<char> row_ok;
+  std::uint8_t cache_pause = 0;  // renders left before caching is tried again
+  bool rendered_once = false;
+
+  void drop_row_cache() noexcept {
+    row_html.clear();
+    row_ok.clear();
+  }
 };
 
 /// The decoded top-level diff: the view's root node and the "c" map.

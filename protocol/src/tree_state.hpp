@@ -16,6 +16,8 @@ struct tree {
   node root;
   std::map<int, node> components;
   std::uint32_t magic_counter = 0;  // 1.x: the last m<n> handed out
+  std::size_t size_hint = 0;        // the last render's size, to reserve the next one
+  bool render_cache = true;         // reuse rows' and components' earlier markup
 };
 
 // -- rendered.cpp --------------------------------------------------------------------------

@@ -76,6 +76,20 @@ TEST(modify_root, matches_the_official_client_on_every_case) {
   }
 }
 
+TEST(modify_root, the_in_place_edit_gives_the_same_text) {
+  for (const auto& c : cases()) {
+    if (!c.want) continue;
+    SCOPED_TRACE("html: " + c.html);
+    std::string out = "prefix|" + c.html;
+    auto parts = find_root(c.html);
+    ASSERT_TRUE(parts);
+    std::string scratch;
+    auto [first, last] = edit_root(out, 7, *parts, c.attrs, c.clear, scratch);
+    EXPECT_EQ(out, "prefix|" + c.want->before + c.want->element + c.want->after);
+    EXPECT_EQ(out.substr(first, last - first), c.want->element);
+  }
+}
+
 TEST(modify_root, finds_the_id_only_as_a_whole_attribute_name) {
   auto parts = find_root(R"(<div data-id="1" aid="2" id="real">t</div>)");
   ASSERT_TRUE(parts);
@@ -113,7 +127,8 @@ TEST(modify_root, truncated_input_is_refused_or_split_consistently) {
       EXPECT_EQ(parts->tag.substr(0, 1), "d");
       EXPECT_EQ(root_before(cut, *parts), html.substr(0, tag_at));
     }
-    auto el = rebuild_root(cut, *parts, {{"k", "v", false}}, true);
+    const std::vector<root_attr> kv{{"k", "v", false}};
+    auto el = rebuild_root(cut, *parts, kv, true);
     EXPECT_EQ(el.rfind("<" + parts->tag + " ", 0), 0u) << el;
   }
 }

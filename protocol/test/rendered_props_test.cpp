@@ -111,6 +111,25 @@ void text_paths(const json& n, std::vector<std::string>& prefix,
   }
 }
 
+/// Paths of comprehensions in rendered nodes (not inside other comprehensions).
+void comprehension_paths(const json& n, std::vector<std::string>& prefix,
+                         std::vector<std::vector<std::string>>& out) {
+  if (!n.is_object() || n.contains("d") || n.contains("k")) return;
+  for (auto& [k, v] : n.items()) {
+    if (k.empty() || k[0] < '0' || k[0] > '9') continue;
+    prefix.push_back(k);
+    if (v.is_object() && (v.contains("d") || v.contains("k"))) out.push_back(prefix);
+    else if (v.is_object()) comprehension_paths(v, prefix, out);
+    prefix.pop_back();
+  }
+}
+
+const json& at_path(const json& n, const std::vector<std::string>& path) {
+  const json* cur = &n;
+  for (auto& k : path) cur = &(*cur)[k];
+  return *cur;
+}
+
 json partial_at(const std::vector<std::string>& path, json value) {
   json out = std::move(value);
   for (auto it = path.rbegin(); it != path.rend(); ++it) out = json{{*it, out}};
@@ -122,8 +141,56 @@ json next_diff(const tree_gen& g, const json& t) {
   std::vector<int> cids;
   for (auto& [k, _] : t["c"].items()) cids.push_back(std::stoi(k));
   std::sort(cids.begin(), cids.end());
-  const int kind = *rc::gen::inRange(0, 5);
+  const int kind = *rc::gen::inRange(0, 7);
   std::vector<std::string> prefix;
+  if (kind >= 5) {
+    // a comprehension resent with one cell changed (<= 1.0), or keyed changes (1.2)
+    std::vector<std::vector<std::string>> paths;
+    comprehension_paths(t, prefix, paths);
+    if (paths.empty()) return json::object();
+    const auto path = *rc::gen::elementOf(paths);
+    const json& c = at_path(t, path);
+    if (c.contains("d")) {
+      json rows = c["d"];
+      if (!rows.empty()) {
+        json& row = rows[*rc::gen::inRange<std::size_t>(0, rows.size())];
+        for (auto& cell : row)
+          if (cell.is_string()) {
+            cell = *text();
+            break;
+          }
+      }
+      if (*rc::gen::arbitrary<bool>() && !rows.empty()) rows.erase(rows.size() - 1);
+      return partial_at(path, json{{"d", rows}});
+    }
+    const long kc = c["k"]["kc"].get<long>();
+    json k = json::object();
+    long new_kc = kc;
+    const int what = *rc::gen::inRange(0, 4);
+    if (what == 0 && kc > 0) {  // change a text cell in place
+      const long pos = *rc::gen::inRange(0L, kc);
+      for (auto& [slot, cell] : c["k"][std::to_string(pos)].items())
+        if (cell.is_string()) {
+          k[std::to_string(pos)] = json{{slot, *text()}};
+          break;
+        }
+    } else if (what == 1 && kc > 1) {  // swap two rows
+      k["0"] = kc - 1;
+      k[std::to_string(kc - 1)] = 0;
+      k["km"] = true;
+    } else if (what == 2 && kc > 0) {  // drop the last row
+      new_kc = kc - 1;
+    } else if (kc > 0) {  // append a copy of the first row, moved and changed
+      json entry = json::object();
+      for (auto& [slot, cell] : c["k"]["0"].items())
+        if (cell.is_string()) entry[slot] = *text();
+      k[std::to_string(kc)] = json::array({0, entry});
+      k["km"] = true;
+      new_kc = kc + 1;
+    }
+    k["kc"] = new_kc;
+    return partial_at(path, json{{"k", k}});
+  }
   if (kind == 0 || cids.empty()) {
     // change text somewhere in the view
     std::vector<std::vector<std::string>> paths;
@@ -231,6 +298,38 @@ RC_GTEST_PROP(rendered_props, merging_is_deterministic_and_a_copy_is_never_touch
     const std::vector<int> changed = decode(d, profile).component_ids();
     RC_ASSERT(a.to_string(&changed) == b.to_string(&changed));
     RC_ASSERT(before.to_json() == before_json);
+  }
+}
+
+RC_GTEST_PROP(rendered_props, render_caches_change_nothing, ()) {
+  const auto profile = *rc::gen::elementOf(std::vector<client_profile>(
+      all_client_profiles.begin(), all_client_profiles.end()));
+  tree_gen g{profile, {}};
+  const json join = join_tree(g);
+  rendered cached(profile, "v"), plain(profile, "v");
+  plain.use_render_cache(false);
+  RC_ASSERT(cached.merge(decode(join, profile)).has_value());
+  RC_ASSERT(plain.merge(decode(join, profile)).has_value());
+  RC_ASSERT(cached.to_string() == plain.to_string());
+  const int steps = *rc::gen::inRange(1, 16);
+  for (int i = 0; i < steps; ++i) {
+    const json d = next_diff(g, cached.to_json());
+    const auto dd = decode(d, profile);
+    const bool only_components = dd.components_only();
+    const std::vector<int> changed = dd.component_ids();
+    RC_ASSERT(cached.merge(decode(d, profile)).has_value() ==
+              plain.merge(decode(d, profile)).has_value());
+    // The client's two render paths, in either order of cids.
+    if (only_components) {
+      for (int cid : changed) {
+        auto a = cached.component_to_string(cid);
+        auto b = plain.component_to_string(cid);
+        RC_ASSERT(a.has_value() == b.has_value());
+        if (a) RC_ASSERT(*a == *b);
+      }
+    } else {
+      RC_ASSERT(cached.to_string(&changed) == plain.to_string(&changed));
+    }
   }
 }
 

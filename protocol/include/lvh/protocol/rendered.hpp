@@ -139,6 +139,11 @@ class rendered {
   /// Component ids currently held, ascending.
   std::vector<int> component_ids() const;
 
+  /// Rendering reuses what an earlier render produced for rows and components that have not
+  /// changed since (the output is the same either way). Off renders everything anew, as the
+  /// client does; tests use it to check that the caches change nothing.
+  void use_render_cache(bool on) noexcept;
+
  private:
   std::unique_ptr<detail::tree> tree_;
 };
