@@ -157,41 +157,47 @@ class merger {
   result<void> run() {
     replace_root_ = d_.root.s.present();
     const where top;
+    // Components that another one links to as they were before this diff (-cid) must stay
+    // as they are until the end; every other updated component is merged in place.
+    for (auto& [cid, cd] : d_.components)
+      if (cd.s.k == statics_ref::kind::link && cd.s.number <= 0)
+        linked_before_.insert(static_cast<int>(-cd.s.number));
 
-    // 1. Components first: they are built as new trees and touch nothing until commit.
+    // 1. Components first: built aside (or taken out of the tree and merged in place, undo-
+    //    logged), so nothing the view sees changes until commit.
     for (auto& [cid, _] : d_.components) {
-      auto r = resolve(cid);
-      if (!r) return r.error();
+      if (auto r = resolve(cid); !r) return undo(r.error());
     }
     // 2. The root, in place (or replaced).
     if (replace_root_) {
       dyn fresh(box<node>(std::make_unique<node>(std::move(d_.root))));
-      auto r = adopt(fresh, nullptr, top);
-      if (!r) return r.error();
+      if (auto r = adopt(fresh, nullptr, top); !r) return undo(r.error());
       new_root_ = std::move(fresh);
     } else {
-      auto r = merge_node(t_.root, d_.root, d_.root.p.get(), top, &log_);
-      if (!r) {
-        log_.rollback();
-        return r.error();
-      }
+      if (auto r = merge_node(t_.root, d_.root, d_.root.p.get(), top, &log_); !r)
+        return undo(r.error());
     }
     // 3. Checks that need the whole result.
-    if (auto r = check_component_cycles(); !r) {
-      log_.rollback();
-      return r.error();
-    }
-    if (auto r = check_roots(); !r) {
-      log_.rollback();
-      return r.error();
-    }
+    if (auto r = check_component_cycles(); !r) return undo(r.error());
+    if (auto r = check_roots(); !r) return undo(r.error());
     // 4. Commit.
     if (replace_root_) {
       t_.root = std::move(*std::get<box<node>>(new_root_));
       t_.components.clear();
     }
     for (auto& [cid, n] : resolved_) t_.components[cid] = std::move(n);
+    // What cloneMerge does to bookkeeping, for the components merged in place: every root in
+    // the updated component counts as a new render.
+    if (has_magic_ids(p_))
+      for (int cid : taken_) mark_tree(t_.components.at(cid), false);
     return {};
+  }
+
+  /// Puts everything back as it was and reports `e`.
+  error undo(error e) {
+    log_.rollback();
+    for (int cid : taken_) t_.components.at(cid) = std::move(resolved_.at(cid));
+    return e;
   }
 
  private:
@@ -240,6 +246,19 @@ class merger {
     } else {
       const node* prev = old_component(cid);
       if (!prev) return fail(diff_errc::partial_without_base, w);
+      if (!linked_before_.count(cid)) {
+        // Merged in place, as the client's cloneMerge would give it (bookkeeping at commit).
+        node& live = t_.components.at(cid);
+        auto [it, _] = resolved_.emplace(cid, std::move(live));
+        taken_.push_back(cid);
+        node& n = it->second;
+        n.clean = false;
+        n.skipped_ok = false;
+        if (auto r = merge_node(n, cd, nullptr, w, &log_); !r) return r.error();
+        resolving_.erase(cid);
+        changed_roots_.push_back({nullptr, cid});
+        return &n;
+      }
       auto r = clone_merge(*prev, &cd, false, nullptr, w);
       if (!r) return r.error();
       out = std::move(*r);
@@ -808,6 +827,8 @@ class merger {
   dyn new_root_;
   std::map<int, node> resolved_;
   std::set<int> resolving_;
+  std::set<int> linked_before_;  // components some "s": -cid reads as they were
+  std::vector<int> taken_;       // components moved out of the tree to merge in place
   std::vector<std::pair<const node*, int>> changed_roots_;
   undo_log log_;
   const std::map<int, node> empty_;
