@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs every liveharness test on a fresh Debian machine: installs what is missing, builds once
 # with g++, runs ctest (labels unit, property, interop, fuzz-regression), then builds the
-# libFuzzer targets with clang and fuzzes each one briefly. Ends with "N passed, M failed".
+# libFuzzer targets with clang and fuzzes each one briefly, and checks that clang builds the
+# whole tree too. Ends with "N passed, M failed".
 #   scripts/test.sh                      everything
 #   LVH_FUZZ_SECONDS=0 scripts/test.sh   skip the short fuzzing run
+#   LVH_CLANG_CHECK=0 scripts/test.sh    skip the clang build of the whole tree
 #   LVH_SEED=7 scripts/test.sh           another seed for the random interop streams
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +38,20 @@ if [ "$fuzz_seconds" != 0 ]; then
   passed=$((passed + ${line%% passed*}))
   f=${line#*, }
   failed=$((failed + ${f%% failed}))
+fi
+
+if [ "${LVH_CLANG_CHECK:-1}" != 0 ]; then
+  echo
+  echo "== building the whole tree with clang (scripts/build.sh build-clang)"
+  if CXX=clang++ scripts/build.sh build-clang >/tmp/lvh-clang-build.log 2>&1; then
+    echo "clang build: ok"
+    passed=$((passed + 1))
+  else
+    echo "clang build: FAILED"
+    grep -E 'error|FAILED' /tmp/lvh-clang-build.log | head -n 20
+    failed=$((failed + 1))
+    status=1
+  fi
 fi
 
 echo "$passed passed, $failed failed"
