@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <span>
 
 namespace lvh::protocol::detail {
@@ -295,12 +296,16 @@ class magic_renderer {
   }
 
  private:
-  std::string magic_id(const node& n) const {
-    std::string id(1, n.magic == magic_kind::component ? 'c' : 'm');
-    id += std::to_string(n.magic_n);
-    id += '-';
-    id += t_.view_id;
-    return id;
+  /// The magic id, written into `buf` (reused, so no allocation once it is large enough).
+  std::string_view magic_id(const node& n, std::string& buf) const {
+    char digits[16];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n.magic_n);
+    (void)ec;
+    buf.assign(1, n.magic == magic_kind::component ? 'c' : 'm');
+    buf.append(digits, end);
+    buf += '-';
+    buf += t_.view_id;
+    return buf;
   }
 
   void node_out(node& n, bool tracking, std::span<const root_attr> root_attrs,
@@ -316,12 +321,16 @@ class magic_renderer {
       n.magic_n = ++t_.magic_counter;
     }
     const bool skip = tracking && !n.new_render;
-    std::string id;
+    std::string& id = id_buf_[std::min(depth_, id_buf_.size() - 1)];
+    ++depth_;
+    struct leave {
+      std::size_t& d;
+      ~leave() { --d; }
+    } leave_depth{depth_};
     std::array<root_attr, 4> attr_buf;
     std::size_t attr_n = 0;
     if (tracking || n.magic != magic_kind::none) {
-      id = magic_id(n);
-      attr_buf[attr_n++] = {"data-phx-id", id, false};
+      attr_buf[attr_n++] = {"data-phx-id", magic_id(n, id), false};
     }
     for (const auto& a : root_attrs.first(std::min<std::size_t>(root_attrs.size(), 2)))
       attr_buf[attr_n++] = a;
@@ -377,7 +386,16 @@ class magic_renderer {
     node& c = it->second;
     const bool skip = only_ && !only_->count(cid);
     ++components_rendered_;
-    const std::string cid_str = std::to_string(cid);
+    if (skip && c.clean && c.skipped_ok && c.skipped_is_placeholder && t_.render_cache) {
+      out += c.skipped;  // the common case of a full render: a cached placeholder
+      c.new_render = false;
+      return;
+    }
+    char cid_digits[16];
+    const std::string_view cid_str(
+        cid_digits,
+        static_cast<std::size_t>(std::to_chars(cid_digits, cid_digits + sizeof cid_digits, cid).ptr -
+                                 cid_digits));
     std::array<root_attr, 4> attr_buf{root_attr{"data-phx-component", cid_str, false}};
     std::size_t attr_n = 1;
     if (has_keyed_comprehensions(t_.profile)) attr_buf[attr_n++] = {"data-phx-view", t_.view_id, false};
@@ -387,8 +405,8 @@ class magic_renderer {
       if (!c.skipped_is_placeholder) {
         auto parts = find_root(c.skipped);
         if (parts) {
-          const std::string id = magic_id(c);
-          std::array<root_attr, 4> ph_attrs{root_attr{"data-phx-id", id, false}};
+          std::string id_storage;
+          std::array<root_attr, 4> ph_attrs{root_attr{"data-phx-id", magic_id(c, id_storage), false}};
           std::size_t ph_n = 1;
           for (std::size_t i = 0; i < attr_n; ++i) ph_attrs[ph_n++] = attr_buf[i];
           ph_attrs[ph_n++] = {"data-phx-skip", "", true};
@@ -428,6 +446,8 @@ class magic_renderer {
   bool impure_ = false;
   std::size_t components_rendered_ = 0;
   std::string scratch_;
+  std::array<std::string, 64> id_buf_;  // magic ids by nesting depth, reused across roots
+  std::size_t depth_ = 0;
 };
 
 }  // namespace
