@@ -1,0 +1,111 @@
+#include <lvh/ref/value.hpp>
+
+namespace lvh::ref {
+
+namespace {
+constexpr const char* raw_key = "__lvh_raw__";
+const value& null_value() {
+  static const value v;
+  return v;
+}
+const std::string& empty_string() {
+  static const std::string s;
+  return s;
+}
+}  // namespace
+
+value raw(std::string html) {
+  value v = value::object();
+  v[raw_key] = std::move(html);
+  return v;
+}
+
+bool is_raw(const value& v) {
+  if (!v.is_object() || v.size() != 1) return false;
+  auto it = v.find(raw_key);
+  return it != v.end() && it->is_string();
+}
+
+const std::string& raw_html(const value& v) {
+  if (!is_raw(v)) return empty_string();
+  return v.find(raw_key)->get_ref<const std::string&>();
+}
+
+assigns::assigns() : values_(value::object()) {}
+
+assigns::assigns(value object) : values_(std::move(object)) {
+  if (!values_.is_object()) values_ = value::object();
+}
+
+const value& assigns::get(std::string_view key) const {
+  auto it = values_.find(key);
+  return it == values_.end() ? null_value() : *it;
+}
+
+bool assigns::has(std::string_view key) const { return values_.find(key) != values_.end(); }
+
+void assigns::mark(const std::string& key) {
+  if (all_changed_ || changed_.count(key)) return;
+  auto it = values_.find(key);
+  changed_.emplace(key, it != values_.end() && it->is_object() ? *it : value());
+}
+
+bool assigns::set(std::string key, value v) {
+  auto it = values_.find(key);
+  if (it != values_.end() && *it == v) return false;
+  force(std::move(key), std::move(v));
+  return true;
+}
+
+void assigns::force(std::string key, value v) {
+  mark(key);
+  values_[std::move(key)] = std::move(v);
+}
+
+void assigns::merge(const value& object) {
+  if (!object.is_object()) return;
+  for (auto it = object.begin(); it != object.end(); ++it) set(it.key(), it.value());
+}
+
+bool assigns::erase(std::string_view key) {
+  auto it = values_.find(key);
+  if (it == values_.end()) return false;
+  mark(std::string(key));
+  values_.erase(it);
+  return true;
+}
+
+bool assigns::changed(std::string_view key) const {
+  return all_changed_ || changed_.find(key) != changed_.end();
+}
+
+bool assigns::any_changed() const { return all_changed_ || !changed_.empty(); }
+
+std::vector<std::string> assigns::changed_keys() const {
+  std::vector<std::string> out;
+  if (all_changed_) {
+    for (auto it = values_.begin(); it != values_.end(); ++it) out.push_back(it.key());
+  } else {
+    for (const auto& [k, _] : changed_) out.push_back(k);
+  }
+  return out;
+}
+
+void assigns::clear_changed() {
+  changed_.clear();
+  all_changed_ = false;
+}
+
+void assigns::mark_all_changed() {
+  changed_.clear();
+  all_changed_ = true;
+}
+
+const value* assigns::previous(std::string_view key) const {
+  if (all_changed_) return nullptr;
+  auto it = changed_.find(key);
+  if (it == changed_.end() || !it->second.is_object()) return nullptr;
+  return &it->second;
+}
+
+}  // namespace lvh::ref
