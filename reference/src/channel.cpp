@@ -383,7 +383,7 @@ void channel::do_event(const protocol::frame& f) {
         return view_->handle_event(name, val, *socket_);
     });
     if (r.reply && !r.reply->is_object())
-        throw std::invalid_argument("handle_event replied with a non-map: " + r.reply->dump());
+        throw std::invalid_argument("handle_event replied with a non-map: " + inspect(*r.reply));
     handle_changed(f, std::move(r.reply), value::object(), nullptr);
 }
 

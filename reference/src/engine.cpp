@@ -139,9 +139,9 @@ class renderer_impl {
   const value& follow(const expr& e, const value& base) {
     const value* v = &base;
     for (const auto& f : e.path) {
-      if (!v->is_object() || is_raw(*v)) fail_at(e, "cannot read ." + f + " of " + v->dump());
+      if (!v->is_object() || is_raw(*v)) fail_at(e, "cannot read ." + f + " of " + inspect(*v));
       auto it = v->find(f);
-      if (it == v->end()) fail_at(e, "key ." + f + " not found in " + v->dump());
+      if (it == v->end()) fail_at(e, "key ." + f + " not found in " + inspect(*v));
       v = &*it;
     }
     return *v;
@@ -175,7 +175,7 @@ class renderer_impl {
         return range(e, sc);
       case expr::kind::not_: {
         value v = eval(*e.args[0], sc);
-        if (!v.is_boolean()) fail_at(e, "argument error: not " + v.dump());
+        if (!v.is_boolean()) fail_at(e, "argument error: not " + inspect(v));
         return !v.get<bool>();
       }
       case expr::kind::bang:
@@ -184,7 +184,7 @@ class renderer_impl {
         value v = eval(*e.args[0], sc);
         if (v.is_number_float()) return -v.get<double>();
         if (v.is_number()) return -v.get<std::int64_t>();
-        fail_at(e, "bad argument in arithmetic expression: -" + v.dump());
+        fail_at(e, "bad argument in arithmetic expression: -" + inspect(v));
       }
       case expr::kind::binary:
         return binary(e, sc);
@@ -233,7 +233,7 @@ class renderer_impl {
     switch (e.op) {
       case binop::and_: case binop::or_: {
         value l = eval(*e.args[0], sc);
-        if (!l.is_boolean()) fail_at(e, "expected a boolean on the left-hand side of and/or, got: " + l.dump());
+        if (!l.is_boolean()) fail_at(e, "expected a boolean on the left-hand side of and/or, got: " + inspect(l));
         bool lb = l.get<bool>();
         if (e.op == binop::and_ ? !lb : lb) return lb;
         return eval(*e.args[1], sc);
@@ -258,11 +258,11 @@ class renderer_impl {
       case binop::le: return compare(l, r) <= 0;
       case binop::ge: return compare(l, r) >= 0;
       case binop::concat:
-        if (!l.is_string() || !r.is_string()) fail_at(e, "<> expects two strings, got: " + l.dump() + " <> " + r.dump());
+        if (!l.is_string() || !r.is_string()) fail_at(e, "<> expects two strings, got: " + inspect(l) + " <> " + inspect(r));
         return l.get<std::string>() + r.get<std::string>();
       default: {
         if (!l.is_number() || !r.is_number())
-          fail_at(e, "bad argument in arithmetic expression: " + l.dump() + ", " + r.dump());
+          fail_at(e, "bad argument in arithmetic expression: " + inspect(l) + ", " + inspect(r));
         if (l.is_number_float() || r.is_number_float()) {
           double x = l.get<double>(), y = r.get<double>();
           return e.op == binop::add ? x + y : e.op == binop::sub ? x - y : x * y;
@@ -379,7 +379,7 @@ class renderer_impl {
 
   value comprehension(const slot& s, scope& sc, fp_tree& child) {
     value coll = eval(*s.e, sc);
-    if (!coll.is_array()) fail_at(*s.e, "for expects a list or a range, got: " + coll.dump());
+    if (!coll.is_array()) fail_at(*s.e, "for expects a list or a range, got: " + inspect(coll));
     const block& body = *s.body;
     bool same = child.comprehension && child.fp == body.fingerprint;
     if (!same && coll.empty()) {
@@ -478,7 +478,7 @@ class renderer_impl {
         }
         for (auto& en : entries) {
           if (!seen.emplace(name, en.id).second)
-            throw render_error("found duplicate ID " + en.id.dump() + " for component " + name +
+            throw render_error("found duplicate ID " + inspect(en.id) + " for component " + name +
                                " when rendering template");
           auto found = st_.cids.find(en.cid);
           if (found == st_.cids.end()) {

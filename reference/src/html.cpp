@@ -94,7 +94,7 @@ void append_list(const value& v, std::string& out) {
       escape_html(std::string_view(&c, 1), out);
     } else {
       throw render_error("lists in templates may only contain integers representing bytes, "
-                         "binaries or other lists, got invalid entry: " + item.dump());
+                         "binaries or other lists, got invalid entry: " + inspect(item));
     }
   }
 }
@@ -115,9 +115,9 @@ void append_html(const value& v, std::string& out) {
         out += raw_html(v);
         return;
       }
-      throw render_error("a map cannot be converted to HTML: " + v.dump());
+      throw render_error("a map cannot be converted to HTML: " + inspect(v));
     default:
-      throw render_error("value cannot be converted to HTML: " + v.dump());
+      throw render_error("value cannot be converted to HTML: " + inspect(v));
   }
 }
 

@@ -9,13 +9,13 @@ event_result live_view::handle_event(std::string_view event, const value&, socke
 }
 
 void live_view::handle_info(const value& msg, socket&) {
-    throw no_clause_error("no handle_info clause for " + msg.dump());
+    throw no_clause_error("no handle_info clause for " + inspect(msg));
 }
 
 void live_view::handle_params(const value&, const std::string&, socket&) {}
 
 value live_view::handle_call(const value& msg, socket&) {
-    throw no_clause_error("no handle_call clause for " + msg.dump());
+    throw no_clause_error("no handle_call clause for " + inspect(msg));
 }
 
 void live_view::terminate(std::string_view, socket&) {}

@@ -52,7 +52,9 @@ std::string url_path_and_query(std::string_view url) {
     auto slash = url.find('/', scheme + 3);
     if (slash == std::string_view::npos) {
         auto q = url.find('?', scheme + 3);
-        return q == std::string_view::npos ? std::string("/") : "/" + std::string(url.substr(q));
+        std::string path("/");
+        if (q != std::string_view::npos) path.append(url.substr(q));
+        return path;
     }
     return std::string(url.substr(slash));
 }

@@ -108,4 +108,8 @@ const value* assigns::previous(std::string_view key) const {
   return &it->second;
 }
 
+std::string inspect(const value& v) {
+    return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace lvh::ref

@@ -69,3 +69,24 @@ TEST(escape, live_patch_and_live_redirect_as_phoenix_0_15_renders_them) {
 }
 
 }  // namespace
+
+namespace {
+
+// Strings in assigns and templates may hold invalid UTF-8 (they are bytes, as in Elixir);
+// an error message quoting one must still be a render_error, not a JSON encoding failure.
+TEST(escape, errors_quoting_invalid_utf8_are_render_errors) {
+  EXPECT_THROW(html("<%= not \"\xff\" %>"), lvh::ref::render_error);
+  lvh::ref::assigns a(value::object());
+  a.set("m", value::object({{"k", std::string("\xfe")}}));
+  lvh::ref::component_registry reg;
+  lvh::ref::view_renderer r(reg, "v");
+  lvh::ref::render_context ctx;
+  try {
+    r.render_static(lvh::ref::template_::compile("<%= @m %>"), a, ctx);
+    FAIL() << "a map is not HTML";
+  } catch (const lvh::ref::render_error& e) {
+    EXPECT_NE(std::string(e.what()).find("\xEF\xBF\xBD"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace

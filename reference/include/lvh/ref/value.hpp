@@ -20,6 +20,10 @@ bool is_raw(const value& v);
 /// The HTML of a raw value; empty when v is not raw.
 const std::string& raw_html(const value& v);
 
+/// A value as JSON text for error messages: never throws (invalid UTF-8 in strings, which
+/// assigns may hold, is shown as U+FFFD instead of failing the dump).
+std::string inspect(const value& v);
+
 /// The top-level assigns of a view or component and the keys changed since the last render.
 /// Change tracking is per top-level key, as in LEEx; for a key whose previous value was a map
 /// the previous value is kept, so `@user.name` is re-rendered only when that field differs.
