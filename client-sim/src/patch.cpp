@@ -18,6 +18,13 @@ using json = nlohmann::json;
 
 namespace {
 
+// Whether `n` is `ancestor` or inside it.
+bool contains(const dom::node& ancestor, const dom::node& n) {
+  for (const dom::node* p = &n; p; p = p->parent())
+    if (p == &ancestor) return true;
+  return false;
+}
+
 constexpr std::string_view event_classes[] = {
     "phx-click-loading", "phx-change-loading", "phx-submit-loading",
     "phx-keydown-loading", "phx-keyup-loading", "phx-blur-loading", "phx-focus-loading"};
@@ -855,11 +862,12 @@ class dom_patch final : public detail::morph_callbacks {
         if (!prev || !el) continue;
         dom::node* ps = prev_element_sibling(*el);
         if (ps && id_of(*ps) == id_of(*prev)) continue;
+        if (contains(*el, *prev->parent())) continue;  // the browser throws HierarchyRequestError
         auto owned = detail::detach(*el);
         detail::insert_before(*prev->parent(), std::move(owned), detail::next_sibling(*prev));
       } else {
         dom::node* el = find_by_id(container_, id);
-        if (!el || !prev_element_sibling(*el)) continue;
+        if (!el || !prev_element_sibling(*el) || contains(*el, *container)) continue;
         auto owned = detail::detach(*el);
         container->insert_child(0, std::move(owned));
       }
@@ -867,7 +875,9 @@ class dom_patch final : public detail::morph_callbacks {
     if (r.update_type == "prepend") {
       for (auto it = r.to_add.rbegin(); it != r.to_add.rend(); ++it) {
         dom::node* el = find_by_id(container_, *it);
-        if (!el) continue;
+        // An id shared with the container or one of its ancestors finds that element: moving
+        // it into itself is what the browser refuses (HierarchyRequestError), so skip it.
+        if (!el || contains(*el, *container)) continue;
         auto owned = detail::detach(*el);
         container->insert_child(0, std::move(owned));
       }

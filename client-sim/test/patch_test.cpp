@@ -80,6 +80,23 @@ TEST(patch, prepend_puts_new_children_first) {
             R"(<ul id="m" phx-update="prepend"><li id="b">2</li><li id="c">3</li><li id="a">1</li></ul>)");
 }
 
+// Found by fuzz/dom_patch: a prepended child carrying its container's own id made the
+// container its own child. The browser refuses that move; the tree must stay a tree.
+TEST(patch, prepended_child_with_the_containers_id_leaves_a_tree) {
+  for (auto profile : {client_profile::v0_15, client_profile::v0_18, client_profile::v0_20,
+                       client_profile::v1_0, client_profile::v1_2}) {
+    auto c = container(R"(<ul id="a" phx-update="prepend"></ul>)");
+    view_patcher p(profile, "lv");
+    p.full(*c, R"(<ul id="a" phx-update="prepend"><li id="a"></li><li id="b"></li></ul>)");
+    lvh::dom::node* b = by_id(*c, "b");
+    ASSERT_NE(b, nullptr);
+    int depth = 0;
+    for (auto* n = b; n && depth < 10; n = n->parent()) ++depth;
+    EXPECT_LT(depth, 10) << "the parent chain loops";
+    EXPECT_EQ(b->parent()->parent(), c.get());
+  }
+}
+
 TEST(patch, focused_input_keeps_its_value) {
   auto c = container(R"(<input id="q" name="q" value="typed">)");
   view_patcher p(client_profile::v1_2, "lv");
