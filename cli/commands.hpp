@@ -5,5 +5,6 @@
 namespace lvh::cli {
 
 int merge_command(int argc, char** argv);
+int simulate_command(int argc, char** argv);
 
 }  // namespace lvh::cli

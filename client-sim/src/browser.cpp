@@ -1,0 +1,1564 @@
+#include <lvh/sim/browser.hpp>
+
+#include <lvh/dom/html.hpp>
+#include <lvh/protocol/messages.hpp>
+#include <lvh/protocol/rendered.hpp>
+#include <lvh/sim/forms.hpp>
+#include <lvh/sim/loading.hpp>
+#include <lvh/sim/patch.hpp>
+
+#include <algorithm>
+#include <functional>
+
+namespace lvh::sim {
+namespace {
+
+using protocol::client_profile;
+constexpr std::int64_t push_timeout_ms = 30000;  // the LiveView client's PUSH_TIMEOUT
+
+template <class Fn>
+void for_each_element(const dom::node& root, Fn fn) {
+  std::vector<dom::node*> todo;
+  for (std::size_t i = root.child_count(); i-- > 0;) todo.push_back(&root.child(i));
+  while (!todo.empty()) {
+    dom::node* n = todo.back();
+    todo.pop_back();
+    if (!n->is_element()) continue;
+    if (!fn(*n)) continue;  // false: do not descend
+    for (std::size_t i = n->child_count(); i-- > 0;) todo.push_back(&n->child(i));
+  }
+}
+
+std::string attr(const dom::node& el, std::string_view name) {
+  const std::string* v = el.get_attribute(name);
+  return v ? *v : std::string();
+}
+
+bool is_root_container(client_profile p, const dom::node& el) {
+  if (el.has_attribute("data-phx-parent-id")) return false;
+  if (p == client_profile::v0_15) return el.has_attribute("data-phx-view");
+  return el.has_attribute("data-phx-session");
+}
+
+bool is_main(client_profile p, const dom::node& el) {
+  const std::string* m = el.get_attribute("data-phx-main");
+  if (!m) return false;
+  // Up to 0.18 the client tests the attribute's value for truth (§9.2.2).
+  return p >= client_profile::v0_20 || !m->empty();
+}
+
+/// encodeURIComponent.
+std::string encode_component(std::string_view s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+        c == '-' || c == '_' || c == '.' || c == '!' || c == '~' || c == '*' || c == '\'' ||
+        c == '(' || c == ')') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+/// phoenix.js serialize(): nested objects as a[b]=c, arrays as a[]=…
+void serialize_params(const nlohmann::json& j, const std::string& prefix, std::string& out) {
+  auto add = [&](const std::string& key, const std::string& value) {
+    if (!out.empty()) out += '&';
+    out += encode_component(key);
+    out += '=';
+    out += encode_component(value);
+  };
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    std::string key = prefix.empty() ? it.key() : prefix + "[" + it.key() + "]";
+    const auto& v = it.value();
+    if (v.is_object()) {
+      serialize_params(v, key, out);
+    } else if (v.is_array()) {
+      for (const auto& e : v) add(key + "[]", e.is_string() ? e.get<std::string>() : e.dump());
+    } else if (v.is_string()) {
+      add(key, v.get<std::string>());
+    } else if (v.is_null()) {
+      add(key, "null");
+    } else {
+      add(key, v.dump());
+    }
+  }
+}
+
+/// "http://host:4000/a?b#c" → {"http:", "host:4000"}.
+std::pair<std::string, std::string> scheme_host(std::string_view url) {
+  auto p = url.find("://");
+  if (p == std::string_view::npos) return {"http:", "localhost"};
+  auto rest = url.substr(p + 3);
+  auto slash = rest.find_first_of("/?#");
+  return {std::string(url.substr(0, p + 1)), std::string(rest.substr(0, slash))};
+}
+
+bool attached_to(const dom::node* n, const dom::node* root) {
+  while (n) {
+    if (n == root) return true;
+    n = n->parent();
+  }
+  return false;
+}
+
+std::optional<std::string> string_member(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return std::nullopt;
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+protocol::navigation kind_of(const nlohmann::json& j) {
+  auto k = string_member(j, "kind");
+  return k && *k == "replace" ? protocol::navigation::replace : protocol::navigation::push;
+}
+
+int component_id(const dom::node& el) {
+  const std::string* c = el.get_attribute("data-phx-component");
+  if (!c || c->empty()) return -1;
+  int cid = 0;
+  for (char ch : *c) {
+    if (ch < '0' || ch > '9' || cid > 100000000) return -1;
+    cid = cid * 10 + (ch - '0');
+  }
+  return cid;
+}
+
+/// The patch's destroyed cids in the order the client collects them: per discarded
+/// element, its component descendants in tree order, then the element itself
+/// (afterElementsRemoved); 0.15.7 takes each discarded element as it goes.
+std::vector<int> destroyed_cid_order(client_profile p, const patch_report& report) {
+  std::vector<int> out;
+  auto take = [&](const dom::node& el) {
+    int cid = component_id(el);
+    if (cid < 0 || std::find(out.begin(), out.end(), cid) != out.end()) return;
+    if (std::find(report.removed_cids.begin(), report.removed_cids.end(), cid) ==
+        report.removed_cids.end())
+      return;
+    out.push_back(cid);
+  };
+  for (const dom::node* n : report.removed) {
+    if (!n || !n->is_element()) continue;
+    if (p != client_profile::v0_15) {
+      for_each_element(*n, [&](dom::node& el) {
+        take(el);
+        return true;
+      });
+    }
+    take(*n);
+  }
+  for (int cid : report.removed_cids)
+    if (std::find(out.begin(), out.end(), cid) == out.end()) out.push_back(cid);
+  return out;
+}
+
+}  // namespace
+
+struct browser::view_state {
+  view_state(client_profile p, std::string view_id)
+      : id(view_id), dom(p, view_id), loading(p, view_id) {}
+
+  std::string id;
+  dom::node* el = nullptr;
+  std::unique_ptr<dom::node> detached;  // a live redirect's container until it is swapped in
+  channel* ch = nullptr;
+  std::string parent_id;  // empty for root views
+  view_dom dom;
+  loading_state loading;
+  bool join_pending = true;
+  bool destroyed = false;
+  bool joined = false;
+  bool redirect = false;
+  int join_count = 0;
+  int join_attempts = 0;
+  std::optional<std::string> href;
+  std::optional<nlohmann::json> flash;  // absent, null or a token
+  std::optional<std::string> live_referer;
+  std::string static_token;
+  std::vector<std::pair<nlohmann::json, std::optional<std::string>>> pending;  // queued diffs
+  std::function<void()> on_joined;
+};
+
+struct browser::internals {
+  internals(client_profile p, virtual_clock& c, timing_defaults d) : limiter(p, c, d) {}
+  form_state forms;
+  interaction_state interactions;
+  rate_limiter limiter;
+  std::vector<std::unique_ptr<dom::node>> graveyard;  // removed trees a deferred call may name
+  int deferred = 0;
+  std::uint64_t page = 0;
+};
+
+// ---------------------------------------------------------------------------------------
+
+browser::browser(transport& t, page_source& pages, browser_options opts)
+    : transport_(t),
+      pages_(pages),
+      opts_(std::move(opts)),
+      document_(dom::node::make_document()),
+      in_(std::make_unique<internals>(opts_.profile, clock_, opts_.timing)) {}
+
+browser::~browser() {
+  *alive_ = false;
+  teardown_page();
+}
+
+dom::node& browser::document() { return *document_; }
+
+std::string browser::html() const { return dom::serialize_children(*document_); }
+
+std::string browser::title() const {
+  dom::node* t = nullptr;
+  for_each_element(*document_, [&](dom::node& el) {
+    if (!t && el.tag() == "title") t = &el;
+    return !t;
+  });
+  return t ? t->text_content() : std::string();
+}
+
+void browser::apply_title(const std::optional<std::string>& str, bool mount, bool main) {
+  // Which titles a client puts (DOM.putTitle and its callers): up to 0.20 a non-empty `t`;
+  // 1.0 any `t`, and on every join; 1.2 any `t`, and on the main view's join. From 1.0 an
+  // empty title shows the <title>'s data-default, or leaves the title alone without one.
+  const client_profile p = opts_.profile;
+  if (p <= client_profile::v0_20) {
+    if (!str || str->empty()) return;
+  } else if (!str && !(mount && (p == client_profile::v1_0 || main))) {
+    return;
+  }
+  dom::node* t = nullptr;
+  for_each_element(*document_, [&](dom::node& el) {
+    if (!t && el.tag() == "title") t = &el;
+    return !t;
+  });
+  std::string inner = str.value_or(std::string());
+  if (t && p >= client_profile::v1_0) {
+    bool blank = std::all_of(inner.begin(), inner.end(), [](char c) {
+      return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+    });
+    if (!str || blank) {
+      const std::string* fallback = t->get_attribute("data-default");
+      if (!fallback) return;
+      inner = *fallback;
+    }
+  }
+  // Up to 0.18 the client reads the <title>'s dataset unchecked and throws without one.
+  if (!t && p <= client_profile::v0_18) return;
+  std::string text = t ? attr(*t, "data-prefix") : std::string();
+  text += inner;
+  if (t) text += attr(*t, "data-suffix");
+  if (!t) {
+    // document.title on a page without <title> creates one in <head>.
+    dom::node* head = nullptr;
+    for_each_element(*document_, [&](dom::node& el) {
+      if (!head && el.tag() == "head") head = &el;
+      return !head;
+    });
+    if (!head) return;
+    t = &head->append_child(dom::node::make_element("title"));
+  }
+  t->clear_children();
+  t->append_child(dom::node::make_text(std::move(text)));
+}
+
+dom::node* browser::find_by_id(std::string_view id) const {
+  dom::node* found = nullptr;
+  for_each_element(*document_, [&](dom::node& el) {
+    if (found) return false;
+    const std::string* v = el.get_attribute("id");
+    if (v && *v == id) found = &el;
+    return !found;
+  });
+  return found;
+}
+
+browser::view_state* browser::view_by_id(std::string_view id) const {
+  auto it = views_.find(id);
+  return it == views_.end() ? nullptr : it->second.get();
+}
+
+browser::view_state* browser::view_by_container(const dom::node* el) {
+  if (!el) return nullptr;
+  for (auto& [id, v] : views_)
+    if (v->el == el && !v->destroyed) return v.get();
+  return nullptr;
+}
+
+std::string browser::view_html(std::string_view view_id) const {
+  view_state* v = view_by_id(view_id);
+  return v && v->el ? dom::serialize_children(*v->el) : std::string();
+}
+
+std::vector<view_info> browser::views() const {
+  std::vector<view_info> out;
+  for (const auto& [id, v] : views_) {
+    if (v->destroyed) continue;
+    view_info i;
+    i.id = v->id;
+    i.topic = "lv:" + v->id;
+    if (!v->parent_id.empty()) i.parent_id = v->parent_id;
+    i.main = v->id == main_id_ && v->parent_id.empty();
+    i.joined = v->joined;
+    i.join_count = v->join_count;
+    i.container = v->el;
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
+std::optional<view_info> browser::view(std::string_view id) const {
+  for (auto& i : views())
+    if (i.id == id) return i;
+  return std::nullopt;
+}
+
+std::optional<view_info> browser::main_view() const {
+  for (auto& i : views())
+    if (i.main) return i;
+  return std::nullopt;
+}
+
+dom::node& browser::find(std::string_view selector, const text_filter& filter) {
+  return find_one(*document_, selector, filter);
+}
+
+bool browser::has_element(std::string_view selector, const text_filter& filter) {
+  return sim::has_element(*document_, selector, filter);
+}
+
+std::vector<sent_event> browser::sent_events(std::string_view view_id) const {
+  auto it = sent_by_view_.find(view_id);
+  return it == sent_by_view_.end() ? std::vector<sent_event>{} : it->second;
+}
+
+const std::vector<protocol::frame>& browser::sent_frames() const {
+  static const std::vector<protocol::frame> none;
+  return socket_ ? socket_->sent() : none;
+}
+
+std::vector<pushed_event> browser::take_push_events() { return std::exchange(push_events_, {}); }
+std::vector<hook_reply> browser::take_hook_replies() { return std::exchange(hook_replies_, {}); }
+std::vector<navigation_record> browser::take_navigations() {
+  return std::exchange(navigations_, {});
+}
+std::vector<dom::node*> browser::take_trigger_actions() {
+  return std::exchange(trigger_actions_, {});
+}
+
+// -- cookies ------------------------------------------------------------------------------
+
+std::string browser::cookie_header() const {
+  std::string out;
+  for (const auto& [k, v] : cookies_) {
+    if (!out.empty()) out += "; ";
+    out += k;
+    out += '=';
+    out += v;
+  }
+  return out;
+}
+
+void browser::store_cookies(const std::vector<std::string>& set_cookie) {
+  for (const auto& line : set_cookie) {
+    auto semi = line.find(';');
+    std::string pair = line.substr(0, semi);
+    auto eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0) continue;
+    std::string name = pair.substr(0, eq);
+    std::string value = pair.substr(eq + 1);
+    std::string rest = semi == std::string::npos ? "" : line.substr(semi);
+    std::string lower;
+    for (char c : rest) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    if (lower.find("max-age=0") != std::string::npos ||
+        lower.find("expires=thu, 01 jan 1970") != std::string::npos) {
+      cookies_.erase(name);
+    } else {
+      cookies_[name] = value;
+    }
+  }
+}
+
+// -- page loads ---------------------------------------------------------------------------
+
+int browser::visit(std::string url) {
+  page_loads_ = 0;
+  int status = fetch_and_load(std::move(url), {});
+  settle();
+  return status;
+}
+
+void browser::load(std::string url, std::string_view html) {
+  page_loads_ = 0;
+  load_page(std::move(url), html, 200);
+  navigations_.push_back({navigation_record::kind::visit, url_, protocol::navigation::push, {}, 200});
+  settle();
+}
+
+int browser::fetch_and_load(std::string url,
+                            std::vector<std::pair<std::string, std::string>> headers) {
+  for (int hop = 0; hop <= opts_.max_redirects; ++hop) {
+    http_request req{url, cookie_header(), headers};
+    http_response resp = pages_.get(req);
+    store_cookies(resp.set_cookie);
+    if (resp.status >= 300 && resp.status < 400 && resp.location) {
+      url = resolve_url(url, *resp.location);
+      continue;
+    }
+    load_page(url, resp.body, resp.status);
+    navigations_.push_back(
+        {navigation_record::kind::visit, url_, protocol::navigation::push, {}, resp.status});
+    return resp.status;
+  }
+  errors_.push_back("too many HTTP redirects from " + url);
+  return 0;
+}
+
+void browser::teardown_page() {
+  if (reload_timer_) clock_.clear_timeout(reload_timer_);
+  reload_timer_ = 0;
+  for (auto& [id, v] : views_) {
+    v->destroyed = true;
+    retired_.push_back(v);
+  }
+  views_.clear();
+  main_id_.clear();
+  pending_link_.reset();
+  if (socket_) {
+    socket_->disconnect();
+    socket_.reset();
+  }
+  focused_ = nullptr;
+  sticky_active_ = nullptr;
+  in_->forms.clear();
+  in_->interactions.clear();
+  ++in_->page;
+}
+
+std::string browser::socket_url() const {
+  auto [scheme, host] = scheme_host(url_);
+  std::string ws = scheme == "https:" ? "wss://" : "ws://";
+  nlohmann::json params = base_params();
+  std::string q;
+  serialize_params(params, "", q);
+  // The client writes join bookkeeping into the same params object before connecting.
+  auto add = [&](std::string_view kv) {
+    if (!q.empty()) q += '&';
+    q += kv;
+  };
+  add("_mounts=0");
+  if (opts_.profile >= client_profile::v1_0) add("_mount_attempts=0");
+  if (opts_.profile >= client_profile::v0_18) add("_live_referer=undefined");
+  add("vsn=2.0.0");
+  return ws + host + opts_.socket_path + "/websocket?" + q;
+}
+
+nlohmann::json browser::base_params() const {
+  nlohmann::json p = nlohmann::json::object();
+  if (opts_.csrf_from_meta && !csrf_.empty()) p["_csrf_token"] = csrf_;
+  if (opts_.connect_params.is_object())
+    for (auto it = opts_.connect_params.begin(); it != opts_.connect_params.end(); ++it)
+      p[it.key()] = it.value();
+  return p;
+}
+
+void browser::connect_socket() {
+  auto [scheme, host] = scheme_host(url_);
+  connect_request req{socket_url(), scheme + "//" + host, cookie_header()};
+  socket_->connect(std::move(req));
+}
+
+void browser::load_page(std::string url, std::string_view html, int status) {
+  teardown_page();
+  url_ = std::move(url);
+  document_ = dom::parse_document(html);
+  (void)status;
+  if (history_.empty() || history_[history_pos_].url != url_ || history_[history_pos_].patch) {
+    if (!history_.empty()) history_.resize(history_pos_ + 1);
+    history_.push_back({url_, false, {}});
+    history_pos_ = history_.size() - 1;
+  }
+  csrf_.clear();
+  for_each_element(*document_, [&](dom::node& el) {
+    if (el.tag() == "meta" && attr(el, "name") == "csrf-token" && csrf_.empty())
+      csrf_ = attr(el, "content");
+    return true;
+  });
+  std::vector<dom::node*> roots;
+  for_each_element(*document_, [&](dom::node& el) {
+    if (is_root_container(opts_.profile, el)) {
+      roots.push_back(&el);
+      return false;
+    }
+    return true;
+  });
+  if (roots.empty()) return;  // a dead page: no socket
+
+  socket_ = std::make_unique<channel_client>(transport_, clock_, opts_.socket);
+  socket_->make_ref();  // LiveSocket's own socket.onOpen registration
+  for (dom::node* el : roots) {
+    auto v = new_view(*el, nullptr, std::nullopt);
+    v->href = url_;
+    if (is_main(opts_.profile, *el)) main_id_ = v->id;
+    join_view(v);
+  }
+  // bindTopLevelEvents registers socket.onClose from 0.18 on.
+  if (opts_.profile >= client_profile::v0_18) socket_->make_ref();
+  connect_socket();
+}
+
+// -- views ----------------------------------------------------------------------------------
+
+std::shared_ptr<browser::view_state> browser::new_view(dom::node& el, view_state* parent,
+                                                       std::optional<std::string> flash) {
+  auto v = std::make_shared<view_state>(opts_.profile, attr(el, "id"));
+  v->el = &el;
+  if (parent) {
+    v->parent_id = parent->id;
+    v->join_count = parent->join_count - 1;
+  }
+  if (flash) v->flash = *flash;
+  v->static_token = attr(el, "data-phx-static");
+  views_[v->id] = v;
+  return v;
+}
+
+nlohmann::json browser::join_params(view_state& v) {
+  nlohmann::json params = base_params();
+  std::vector<std::string> manifest;
+  for_each_element(*document_, [&](dom::node& el) {
+    if (el.has_attribute("phx-track-static")) {
+      std::string u = el.has_attribute("src") ? attr(el, "src") : attr(el, "href");
+      if (!u.empty()) manifest.push_back(resolve_url(url_, u));
+    }
+    return true;
+  });
+  if (!manifest.empty()) params["_track_static"] = manifest;
+  params["_mounts"] = v.join_count;
+  if (opts_.profile >= client_profile::v1_0) params["_mount_attempts"] = v.join_attempts++;
+  if (opts_.profile >= client_profile::v0_18 && v.live_referer)
+    params["_live_referer"] = *v.live_referer;
+  return params;
+}
+
+nlohmann::json browser::join_payload(view_state& v) {
+  nlohmann::json p = nlohmann::json::object();
+  if (v.parent_id.empty() && v.href) {
+    if (v.redirect && opts_.profile != client_profile::v0_15)
+      p["redirect"] = *v.href;
+    else
+      p["url"] = *v.href;
+  }
+  p["params"] = join_params(v);
+  p["session"] = v.el ? attr(*v.el, "data-phx-session") : std::string();
+  if (v.static_token.empty())
+    p["static"] = nullptr;
+  else
+    p["static"] = v.static_token;
+  if (v.flash) p["flash"] = *v.flash;
+  if (opts_.profile >= client_profile::v1_0)
+    p["sticky"] = v.el && v.el->has_attribute("data-phx-sticky");
+  return p;
+}
+
+void browser::join_view(const std::shared_ptr<view_state>& v) {
+  std::weak_ptr<view_state> weak = v;
+  channel::callbacks cb;
+  cb.join_payload = [this, weak] {
+    auto s = weak.lock();
+    return s ? join_payload(*s) : nlohmann::json::object();
+  };
+  cb.on_join = [this, weak](const reply_result& r) {
+    if (auto s = weak.lock()) on_join_reply(s, r);
+  };
+  cb.on_message = [this, weak](const protocol::frame& f) {
+    if (auto s = weak.lock()) on_message(s, f);
+  };
+  cb.on_error = [this, weak] {
+    if (auto s = weak.lock()) on_view_error(*s);
+  };
+  cb.on_close = [this, weak] {
+    if (auto s = weak.lock()) on_view_close(*s);
+  };
+  v->ch = &socket_->open_channel("lv:" + v->id, std::move(cb));
+  v->join_pending = true;
+  v->ch->join();
+}
+
+void browser::on_join_reply(const std::shared_ptr<view_state>& v, const reply_result& r) {
+  if (v->destroyed) return;
+  if (r.ok()) {
+    on_join_ok(*v, r.response);
+  } else {
+    on_join_error(*v, r);
+  }
+}
+
+void browser::on_join_ok(view_state& v, const nlohmann::json& response) {
+  auto ok = protocol::join_ok::from_json(response);
+  if (!ok) {
+    errors_.push_back("join reply of " + v.id + ": " + ok.error().message());
+    return;
+  }
+  v.join_attempts = 0;
+  ++v.join_count;
+  // After the first join the client sends flash null (1.2: nothing).
+  if (opts_.profile >= client_profile::v1_2)
+    v.flash.reset();
+  else
+    v.flash = nlohmann::json(nullptr);
+  if (ok->container && v.el && opts_.profile != client_profile::v0_15) {
+    for (auto it = ok->container->attrs.begin(); it != ok->container->attrs.end(); ++it)
+      if (it.value().is_string()) v.el->set_attribute(it.key(), it.value().get<std::string>());
+  }
+  auto d = protocol::diff::from_json(ok->rendered, opts_.profile);
+  if (!d) {
+    errors_.push_back("join rendered of " + v.id + ": " + d.error().message());
+    return;
+  }
+  apply_title(d->title(), true, v.id == main_id_ && v.parent_id.empty());
+  nlohmann::json events = d->events();
+  patch_options po;
+  po.focused = attached_to(active_element(), v.el) ? active_element() : nullptr;
+  po.root_id = v.parent_id.empty() ? v.id : std::string();
+  if (!v.parent_id.empty()) {
+    // data-phx-root-id: the root of the chain of parents.
+    view_state* root = &v;
+    while (!root->parent_id.empty()) {
+      view_state* p = view_by_id(root->parent_id);
+      if (!p) break;
+      root = p;
+    }
+    po.root_id = root->id;
+  }
+  // applyJoinPatch marks every joined container, a root view too, with its root's id.
+  if (v.el) v.el->set_attribute("data-phx-root-id", po.root_id);
+  auto rep = v.dom.join(*v.el, std::move(*d), po);
+  if (!rep) {
+    errors_.push_back("join patch of " + v.id + ": " + rep.error().message());
+    return;
+  }
+  v.join_pending = false;
+  v.joined = true;
+  if (v.el) {
+    // The container shows the connected state (the class names the client toggles).
+    std::string cls;
+    std::string old = attr(*v.el, "class");
+    std::size_t i = 0;
+    while (i < old.size()) {
+      std::size_t j = old.find(' ', i);
+      if (j == std::string::npos) j = old.size();
+      std::string c = old.substr(i, j - i);
+      i = j + 1;
+      if (c.empty() || c == "phx-disconnected" || c == "phx-loading" || c == "phx-error" ||
+          c == "phx-server-error" || c == "phx-client-error" || c == "phx-connected")
+        continue;
+      cls += (cls.empty() ? "" : " ") + c;
+    }
+    cls += (cls.empty() ? "" : " ") + std::string("phx-connected");
+    v.el->set_attribute("class", cls);
+  }
+  after_patch(v, *rep, true, po.focused);
+  deliver_events(v, events);
+  apply_pending(v);
+  if (ok->live_patch) {
+    v.href = resolve_url(url_, ok->live_patch->to);
+    if (v.id == main_id_) {
+      url_ = *v.href;
+      push_history(url_, ok->live_patch->kind, true);
+      navigations_.push_back(
+          {navigation_record::kind::live_patch, url_, ok->live_patch->kind, {}, 0});
+    }
+  }
+  if (v.on_joined) {
+    auto fn = std::move(v.on_joined);
+    v.on_joined = nullptr;
+    fn();
+  }
+}
+
+void browser::on_join_error(view_state& v, const reply_result& r) {
+  const nlohmann::json& resp = r.response;
+  const bool has_redirect = resp.is_object() && resp.contains("redirect");
+  const bool has_live_redirect = resp.is_object() && resp.contains("live_redirect");
+  if (has_redirect || has_live_redirect) {
+    v.join_pending = false;
+    destroy_view(v, true);
+    if (has_redirect) return on_redirect(resp["redirect"]);
+    return on_live_redirect(resp["live_redirect"]);
+  }
+  std::string reason = r.status == "timeout" ? "timeout" : string_member(resp, "reason").value_or("");
+  errors_.push_back("join of " + v.id + " refused: " + (reason.empty() ? resp.dump() : reason));
+  const bool main = v.id == main_id_ && v.parent_id.empty();
+  if (opts_.profile == client_profile::v0_15) return reload_with_jitter();
+  if (reason == "stale" || reason == "unauthorized" || reason == "reload") {
+    if (opts_.profile == client_profile::v0_18 || main || opts_.profile >= client_profile::v1_0)
+      return navigate_hard(v.href.value_or(url_));
+    return;
+  }
+  if (socket_ && socket_->connected()) reload_with_jitter();
+}
+
+bool browser::waits_for_link(const view_state& v) const {
+  // A pending live navigation holds back diffs: every view's in 0.15, those under the main
+  // view's root later (§4.4.3).
+  if (opts_.profile == client_profile::v0_15) return true;
+  const view_state* root = &v;
+  while (!root->parent_id.empty()) {
+    const view_state* p = view_by_id(root->parent_id);
+    if (!p) break;
+    root = p;
+  }
+  return root->id == main_id_;
+}
+
+void browser::on_message(const std::shared_ptr<view_state>& v, const protocol::frame& f) {
+  if (v->destroyed) return;
+  // Redirects and patches pushed while the join is pending wait like diffs (§4.4.3).
+  if (f.event == protocol::events::diff) {
+    if (v->join_pending || (pending_link_ && waits_for_link(*v))) {
+      v->pending.emplace_back(f.payload, std::nullopt);
+      return;
+    }
+    update_view(*v, f.payload, std::nullopt);
+  } else if (f.event == protocol::events::redirect) {
+    on_redirect(f.payload);
+  } else if (f.event == protocol::events::live_patch) {
+    on_live_patch(*v, f.payload);
+  } else if (f.event == protocol::events::live_redirect) {
+    on_live_redirect(f.payload);
+  }
+}
+
+void browser::on_view_error(view_state& v) {
+  if (v.destroyed) return;
+  if (v.join_pending && v.join_count == 0 && v.parent_id.empty()) {
+    // A crash before the first join completed: the client reloads the page.
+    reload_with_jitter();
+    return;
+  }
+  v.joined = false;
+  v.join_pending = true;
+  // Nested views go away with the crash; they are joined again from the new render.
+  std::vector<view_state*> children;
+  for (auto& [id, c] : views_)
+    if (c->parent_id == v.id) children.push_back(c.get());
+  for (view_state* c : children) destroy_view(*c, true);
+  if (focused_ && attached_to(focused_, v.el)) focused_ = nullptr;
+  if (v.el) {
+    std::string cls = attr(*v.el, "class");
+    auto add_class = [&](std::string_view c) {
+      if ((" " + cls + " ").find(" " + std::string(c) + " ") != std::string::npos) return;
+      if (!cls.empty()) cls += ' ';
+      cls += c;
+    };
+    if (opts_.profile >= client_profile::v0_18) {
+      add_class("phx-loading");
+      add_class("phx-error");
+      if (opts_.profile >= client_profile::v0_20) add_class("phx-server-error");
+    } else {
+      add_class("phx-disconnected");
+      add_class("phx-error");
+    }
+    v.el->set_attribute("class", cls);
+  }
+}
+
+void browser::on_view_close(view_state& v) {
+  if (v.destroyed) return;
+  v.joined = false;
+  v.ch = nullptr;
+}
+
+void browser::destroy_view(view_state& v, bool leave) {
+  if (v.destroyed) return;
+  std::vector<view_state*> children;
+  for (auto& [id, c] : views_)
+    if (c->parent_id == v.id) children.push_back(c.get());
+  for (view_state* c : children) destroy_view(*c, leave);
+  v.destroyed = true;
+  if (leave && v.ch && socket_) {
+    channel* ch = v.ch;
+    v.ch = nullptr;
+    ch->leave();
+  }
+  auto it = views_.find(v.id);
+  if (it != views_.end() && it->second.get() == &v) {
+    retired_.push_back(it->second);
+    views_.erase(it);
+  }
+}
+
+void browser::sync_children(view_state& v) {
+  if (!v.el) return;
+  // Containers this view owns: data-phx-parent-id is its id (nested containers of other
+  // views are not descended into).
+  std::vector<dom::node*> found;
+  for_each_element(*v.el, [&](dom::node& el) {
+    const bool container = opts_.profile == client_profile::v0_15
+                               ? el.has_attribute("data-phx-view")
+                               : el.has_attribute("data-phx-session");
+    if (!container) return true;
+    if (attr(el, "data-phx-parent-id") == v.id) found.push_back(&el);
+    return false;
+  });
+  // Children gone from the DOM are left.
+  std::vector<view_state*> gone;
+  for (auto& [id, c] : views_) {
+    if (c->parent_id != v.id || c->destroyed) continue;
+    auto hit = std::find(found.begin(), found.end(), c->el);
+    if (hit == found.end()) gone.push_back(c.get());
+  }
+  for (view_state* c : gone) destroy_view(*c, true);
+  for (dom::node* el : found) {
+    std::string id = attr(*el, "id");
+    if (id.empty() || attr(*el, "data-phx-session").empty()) continue;
+    if (view_state* existing = view_by_id(id)) {
+      existing->el = el;
+      continue;
+    }
+    auto child = new_view(*el, &v, std::nullopt);
+    join_view(child);
+  }
+}
+
+void browser::after_patch(view_state& v, patch_report& report, bool join,
+                          const dom::node* focused) {
+  forget_removed(report);
+  sync_form_values(v, report, focused, true);
+  if (report.trigger_action) trigger_actions_.push_back(report.trigger_action);
+  if (!join && !report.removed_cids.empty())
+    push_components_destroyed(v, destroyed_cid_order(opts_.profile, report));
+  sync_children(v);
+}
+
+void browser::sync_form_values(view_state& v, const patch_report& report,
+                               const dom::node* focused, bool focused_checkables) {
+  // morphdom's INPUT/TEXTAREA/OPTION/SELECT handlers set value, checked and selected of
+  // every control they morph from the new markup: what the user typed into a control that
+  // was not focused gives way to the server's render. Controls the patch skipped (focused,
+  // phx-update="ignore", held back by a 1.x lock) keep it, but for a focused checkbox or
+  // radio, whose checked state DOM.syncAttrsToProps takes from the attribute.
+  for (const dom::node* el : report.updated) {
+    if (!el || !el->is_element()) continue;
+    if (el == focused) {
+      if (!focused_checkables) continue;
+      const std::string type = el->tag() == "input" ? input_type(*el) : std::string();
+      if (type == "checkbox" || type == "radio")
+        in_->forms.set_checked(*el, el->has_attribute("checked"));
+      continue;
+    }
+    const std::string& tag = el->tag();
+    if (tag != "input" && tag != "textarea" && tag != "select" && tag != "option") continue;
+    const std::string* upd = el->get_attribute("phx-update");
+    if (!upd || upd->empty()) upd = el->get_attribute("data-phx-update");
+    if (upd && *upd == "ignore") continue;
+    if (v.dom.patcher().held_update(*el)) continue;
+    const std::string type = tag == "input" ? input_type(*el) : std::string();
+    if (type == "checkbox" || type == "radio") {
+      // syncBooleanAttrProp: checking a radio unchecks the rest of its group.
+      const bool want = el->has_attribute("checked");
+      if (is_checked(*el, &in_->forms) != want) in_->forms.set_checked(*el, want);
+      continue;
+    }
+    in_->forms.forget(*el);
+  }
+}
+
+void browser::forget_removed(patch_report& report) {
+  for (const dom::node* n : report.removed) {
+    if (n == focused_) focused_ = nullptr;
+    if (n == sticky_active_) sticky_active_ = nullptr;
+    in_->forms.forget(*n);
+    in_->interactions.forget(*n);
+    in_->limiter.forget(*n);
+  }
+  if (in_->deferred > 0) {
+    for (auto& t : report.removed_trees)
+      in_->graveyard.push_back(std::move(t));
+  }
+}
+
+void browser::deliver_events(view_state& v, const nlohmann::json& events) {
+  if (!events.is_array()) return;
+  for (const auto& e : events) {
+    if (!e.is_array() || e.size() != 2 || !e[0].is_string()) continue;
+    push_events_.push_back({v.id, e[0].get<std::string>(), e[1]});
+  }
+}
+
+void browser::update_view(view_state& v, nlohmann::json diff_json,
+                          std::optional<std::string> hook_event) {
+  if (!v.el || v.destroyed) return;
+  auto d = protocol::diff::from_json(std::move(diff_json), opts_.profile);
+  if (!d) {
+    errors_.push_back("diff for " + v.id + ": " + d.error().message());
+    return;
+  }
+  apply_title(d->title(), false, v.id == main_id_ && v.parent_id.empty());
+  patch_options po;
+  po.focused = attached_to(active_element(), v.el) ? active_element() : nullptr;
+  auto rep = v.dom.update(*v.el, *d, po);
+  if (!rep) {
+    errors_.push_back("patch of " + v.id + ": " + rep.error().message());
+    return;
+  }
+  after_patch(v, *rep, false, po.focused);
+  deliver_events(v, d->events());
+  if (d->reply() && hook_event) hook_replies_.push_back({v.id, *hook_event, *d->reply()});
+}
+
+void browser::apply_pending(view_state& v) {
+  auto pending = std::move(v.pending);
+  v.pending.clear();
+  for (auto& [diff, hook] : pending) update_view(v, std::move(diff), hook);
+}
+
+void browser::push_components_destroyed(view_state& v, const std::vector<int>& cids) {
+  auto present = [this, &v](int cid) {
+    view_state* cur = view_by_id(v.id);
+    if (!cur || !cur->el) return false;
+    const std::string c = std::to_string(cid);
+    const std::string magic = "c" + c + "-" + v.id;
+    bool found = false;
+    for_each_element(*cur->el, [&](dom::node& el) {
+      if (found) return false;
+      if (attr(el, "data-phx-component") == c || attr(el, "data-phx-id") == magic) found = true;
+      return !found;
+    });
+    return found;
+  };
+  std::vector<int> will;
+  for (int cid : cids)
+    if (!present(cid)) will.push_back(cid);
+  if (will.empty() || !v.ch) return;
+  const std::string id = v.id;
+  auto send = [this, id](std::string event, nlohmann::json payload, reply_handler h) {
+    view_state* cur = view_by_id(id);
+    if (!cur || !cur->ch) return;
+    sent_by_view_[id].push_back({event, payload});
+    cur->ch->push(std::move(event), std::move(payload), std::move(h), push_timeout_ms);
+  };
+  send(std::string(protocol::events::cids_will_destroy), {{"cids", will}},
+       [this, id, will, present, send](const reply_result& r) {
+         if (!r.ok()) return;
+         std::vector<int> gone;
+         for (int cid : will)
+           if (!present(cid)) gone.push_back(cid);
+         if (gone.empty()) return;
+         send(std::string(protocol::events::cids_destroyed), {{"cids", gone}},
+              [this, id](const reply_result& r2) {
+                view_state* cur = view_by_id(id);
+                if (!cur || !r2.ok()) return;
+                auto c = protocol::cids_payload::from_json(r2.response);
+                if (!c) return;
+                if (auto pr = cur->dom.tree().prune(c->cids); !pr)
+                  errors_.push_back("prune: " + pr.error().message());
+              });
+       });
+}
+
+void browser::apply_reply(view_state& v, const reply_result& r,
+                          std::optional<std::string> hook_event) {
+  if (!r.ok()) {
+    if (r.status == "timeout") {
+      errors_.push_back("push timed out on " + v.id);
+      reload_with_jitter();
+    }
+    return;
+  }
+  auto reply = protocol::event_reply::from_json(r.response);
+  if (!reply) {
+    errors_.push_back("reply on " + v.id + ": " + reply.error().message());
+    return;
+  }
+  // A hook's pushEvent callback runs with every ok reply: with the diff's `r`, else with
+  // nothing (null), also when the diff itself waits for a join or a live navigation.
+  nlohmann::json hook_answer = nullptr;
+  if (reply->diff) {
+    if (reply->diff->is_object() && reply->diff->contains("r")) hook_answer = (*reply->diff)["r"];
+    if (v.join_pending || (pending_link_ && waits_for_link(v)))
+      v.pending.emplace_back(*reply->diff, std::nullopt);
+    else
+      update_view(v, *reply->diff, std::nullopt);
+  }
+  if (hook_event) hook_replies_.push_back({v.id, *hook_event, std::move(hook_answer)});
+  if (reply->redirect) on_redirect(reply->redirect->to_json());
+  if (reply->live_patch) on_live_patch(v, reply->live_patch->to_json());
+  if (reply->live_redirect) on_live_redirect(reply->live_redirect->to_json());
+}
+
+// -- navigation -------------------------------------------------------------------------------
+
+void browser::push_history(std::string url, protocol::navigation kind, bool patch) {
+  history_entry e{std::move(url), patch, main_id_};
+  if (history_.empty()) {
+    history_.push_back(std::move(e));
+    history_pos_ = 0;
+    return;
+  }
+  if (kind == protocol::navigation::replace) {
+    history_[history_pos_] = std::move(e);
+    return;
+  }
+  history_.resize(history_pos_ + 1);
+  history_.push_back(std::move(e));
+  history_pos_ = history_.size() - 1;
+}
+
+void browser::navigate_hard(std::string url) { pending_nav_ = resolve_url(url_, url); }
+
+void browser::on_redirect(const nlohmann::json& to) {
+  auto target = string_member(to, "to");
+  if (!target) return;
+  auto flash = string_member(to, "flash");
+  if (flash) cookies_["__phoenix_flash__"] = *flash;
+  navigations_.push_back({navigation_record::kind::redirect, resolve_url(url_, *target),
+                          protocol::navigation::push, flash, 0});
+  navigate_hard(*target);
+}
+
+void browser::on_live_patch(view_state& v, const nlohmann::json& to) {
+  auto target = string_member(to, "to");
+  if (!target) return;
+  std::string href = resolve_url(url_, *target);
+  v.href = href;
+  if (v.parent_id.empty()) {
+    url_ = href;
+    push_history(href, kind_of(to), true);
+  }
+  navigations_.push_back({navigation_record::kind::live_patch, href, kind_of(to), {}, 0});
+}
+
+void browser::on_live_redirect(const nlohmann::json& to) {
+  auto target = string_member(to, "to");
+  if (!target) return;
+  replace_main(resolve_url(url_, *target), string_member(to, "flash"), kind_of(to), true);
+}
+
+void browser::live_patch(std::string url, protocol::navigation kind) {
+  page_loads_ = 0;
+  view_state* main = view_by_id(main_id_);
+  std::string href = resolve_url(url_, url);
+  if (!main || !main->joined) {
+    navigate_hard(href);
+  } else {
+    push_link_patch(*main, href, kind, nullptr, nullptr);
+  }
+  settle();
+}
+
+void browser::live_redirect(std::string url, protocol::navigation kind) {
+  page_loads_ = 0;
+  replace_main(resolve_url(url_, url), std::nullopt, kind, true);
+  settle();
+}
+
+void browser::push_link_patch(view_state& v, std::string href, protocol::navigation kind,
+                              dom::node* source, const loading_request* loading) {
+  (void)source;
+  pending_link_ = href;
+  std::optional<std::uint64_t> ref;
+  if (loading && loading->what != loading_request::kind::none)
+    ref = v.loading.put_ref(*document_, *loading);
+  const std::string event =
+      opts_.profile == client_profile::v0_15 ? std::string(protocol::events::link)
+                                             : std::string(protocol::events::live_patch);
+  nlohmann::json payload = {{"url", href}};
+  sent_by_view_[v.id].push_back({event, payload});
+  const std::string id = v.id;
+  v.ch->push(
+      event, payload,
+      [this, id, href, kind, ref](const reply_result& r) {
+        view_state* cur = view_by_id(id);
+        if (!cur) return;
+        if (ref) undo_ref(*cur, *ref);
+        if (r.status == "timeout") {
+          pending_link_.reset();
+          return navigate_hard(url_);
+        }
+        apply_reply(*cur, r, std::nullopt);
+        auto reply = protocol::event_reply::from_json(r.response);
+        if (reply && reply->link_redirect.value_or(false)) {
+          replace_main(href, std::nullopt, kind, true);
+          return;
+        }
+        if (pending_link_ && *pending_link_ == href) {
+          pending_link_.reset();
+          cur->href = href;
+          url_ = href;
+          push_history(href, kind, true);
+          navigations_.push_back({navigation_record::kind::live_patch, href, kind, {}, 0});
+          for (auto& [vid, vs] : views_)
+            if (!vs->join_pending) apply_pending(*vs);
+        }
+      },
+      push_timeout_ms);
+}
+
+void browser::replace_main(std::string href, std::optional<std::string> flash,
+                           protocol::navigation kind, bool history) {
+  view_state* old = view_by_id(main_id_);
+  if (!old || !old->el || !socket_ || !socket_->connected()) return navigate_hard(href);
+  const std::string referer = url_;
+  if (opts_.profile == client_profile::v0_15) {
+    // 0.15: the new container comes from a live-link GET (§7.3.2).
+    http_request req{href, cookie_header(),
+                     {{"x-requested-with", "live-link"},
+                      {"cache-control",
+                       "max-age=0, no-cache, no-store, must-revalidate, post-check=0, pre-check=0"}}};
+    http_response resp = pages_.get(req);
+    store_cookies(resp.set_cookie);
+    const std::string* xr = resp.header("x-response-url");
+    auto frag = dom::parse_fragment(resp.body, "template");
+    dom::node* first = nullptr;
+    for (std::size_t i = 0; i < frag->child_count(); ++i)
+      if (frag->child(i).is_element()) {
+        first = &frag->child(i);
+        break;
+      }
+    if (resp.status != 200 || !xr || !first || !first->has_attribute("data-phx-view"))
+      return navigate_hard(href);
+    auto el = frag->remove_child(first->index_in_parent());
+    destroy_view(*old, true);
+    dom::node* raw = el.get();
+    auto v = new_view(*raw, nullptr, flash);
+    v->detached = std::move(el);
+    v->href = href;
+    main_id_ = v->id;
+    pending_link_ = href;
+    std::string old_id = old->id;
+    std::weak_ptr<view_state> weak = v;
+    v->on_joined = [this, weak, old_id, href, kind, history, flash] {
+      auto s = weak.lock();
+      if (!s || s->join_count != 1 || !pending_link_ || *pending_link_ != href) return;
+      pending_link_.reset();
+      if (dom::node* old_el = find_by_id(old_id); old_el && s->detached) {
+        dom::node* parent = old_el->parent();
+        parent->replace_child(old_el->index_in_parent(), std::move(s->detached));
+      }
+      url_ = href;
+      if (history) push_history(href, kind, false);
+      navigations_.push_back({navigation_record::kind::live_redirect, href, kind, flash, 0});
+    };
+    join_view(v);
+    return;
+  }
+  // ≥0.16: the same topic joins again with `redirect` (§7.3.3).
+  auto clone = dom::node::make_element(old->el->tag(), old->el->element_namespace());
+  for (const auto& a : old->el->attributes()) clone->set_attribute(a.name, a.value);
+  dom::node* old_el = old->el;
+  destroy_view(*old, true);
+  dom::node* raw = clone.get();
+  auto v = new_view(*raw, nullptr, flash);
+  v->detached = std::move(clone);
+  v->redirect = true;
+  v->href = href;
+  if (opts_.profile >= client_profile::v0_18) v->live_referer = referer;
+  main_id_ = v->id;
+  pending_link_ = href;
+  std::weak_ptr<view_state> weak = v;
+  v->on_joined = [this, weak, old_el, href, kind, history, flash] {
+    auto s = weak.lock();
+    if (!s || s->join_count != 1 || !pending_link_ || *pending_link_ != href) return;
+    pending_link_.reset();
+    if (s->detached && attached_to(old_el, document_.get())) {
+      dom::node* parent = old_el->parent();
+      auto gone = parent->replace_child(old_el->index_in_parent(), std::move(s->detached));
+      if (focused_ && attached_to(focused_, gone.get())) focused_ = nullptr;
+      if (sticky_active_ && attached_to(sticky_active_, gone.get())) sticky_active_ = nullptr;
+      in_->forms.forget(*gone);
+      in_->interactions.forget(*gone);
+      if (in_->deferred > 0) in_->graveyard.push_back(std::move(gone));
+    }
+    url_ = href;
+    if (history) push_history(href, kind, false);
+    navigations_.push_back({navigation_record::kind::live_redirect, href, kind, flash, 0});
+  };
+  join_view(v);
+}
+
+void browser::reload_with_jitter() {
+  if (reload_timer_) return;
+  std::int64_t delay = opts_.reload_jitter_ms.value_or(
+      opts_.profile == client_profile::v0_15 ? 1000 : 5000);
+  std::vector<view_state*> all;
+  for (auto& [id, v] : views_)
+    if (v->parent_id.empty()) all.push_back(v.get());
+  for (view_state* v : all) destroy_view(*v, true);
+  if (socket_) socket_->disconnect();
+  navigations_.push_back({navigation_record::kind::reload, url_, protocol::navigation::push, {}, 0});
+  std::weak_ptr<bool> alive = alive_;
+  const std::string url = url_;
+  reload_timer_ = clock_.set_timeout(delay, [this, alive, url] {
+    if (alive.expired()) return;
+    reload_timer_ = 0;
+    pending_nav_ = url;
+  });
+}
+
+bool browser::back() {
+  if (history_pos_ == 0 || history_.empty()) return false;
+  const history_entry from = history_[history_pos_];
+  --history_pos_;
+  const history_entry to = history_[history_pos_];
+  page_loads_ = 0;
+  view_state* main = view_by_id(main_id_);
+  if (from.patch && main && from.view_id == main_id_ && main->joined) {
+    std::string href = to.url;
+    pending_link_ = href;
+    push_link_patch(*main, href, protocol::navigation::replace, nullptr, nullptr);
+    // popstate does not add an entry: undo what push_link_patch's commit would record.
+  } else {
+    replace_main(to.url, std::nullopt, protocol::navigation::replace, false);
+  }
+  settle();
+  return true;
+}
+
+bool browser::forward() {
+  if (history_.empty() || history_pos_ + 1 >= history_.size()) return false;
+  ++history_pos_;
+  const history_entry to = history_[history_pos_];
+  page_loads_ = 0;
+  view_state* main = view_by_id(main_id_);
+  if (to.patch && main && to.view_id == main_id_ && main->joined) {
+    push_link_patch(*main, to.url, protocol::navigation::replace, nullptr, nullptr);
+  } else {
+    replace_main(to.url, std::nullopt, protocol::navigation::replace, false);
+  }
+  settle();
+  return true;
+}
+
+// -- time and settling --------------------------------------------------------------------------
+
+void browser::settle() {
+  for (int round = 0; round < 1000; ++round) {
+    std::size_t n = socket_ ? socket_->drain() : 0;
+    if (socket_) {
+      for (const auto& e : socket_->errors())
+        if (std::find(errors_.begin(), errors_.end(), e) == errors_.end()) errors_.push_back(e);
+    }
+    if (pending_nav_) {
+      std::string to = std::move(*pending_nav_);
+      pending_nav_.reset();
+      if (++page_loads_ > opts_.max_page_loads_per_action) {
+        errors_.push_back("page loads stopped after " +
+                          std::to_string(opts_.max_page_loads_per_action) + ": " + to);
+        continue;
+      }
+      fetch_and_load(to, {});
+      continue;
+    }
+    if (n == 0) break;
+  }
+  if (in_->deferred == 0) in_->graveyard.clear();
+}
+
+void browser::advance(std::int64_t ms) {
+  if (ms < 0) ms = 0;
+  bool reached = false;
+  clock_.set_timeout(ms, [&reached] { reached = true; });
+  while (!reached) {
+    const auto before = clock_.now();
+    if (!clock_.run_next()) break;
+    const auto delta = clock_.now() - before;
+    if (delta > 0) transport_.advance(std::chrono::milliseconds(delta));
+    settle();
+  }
+  settle();
+}
+
+// -- user actions --------------------------------------------------------------------------------
+
+void browser::set_focus(dom::node* el) { focused_ = el; }
+
+dom::node* browser::active_element() const {
+  if (focused_) return focused_;
+  if (opts_.profile <= client_profile::v0_20 && attached_to(sticky_active_, document_.get()))
+    return sticky_active_;
+  return nullptr;
+}
+
+void browser::push_effect(const effect& e) {
+  view_state* v = view_by_container(e.view);
+  if (!v || !v->ch || v->destroyed) return;
+  // The client takes a ref for every push, marking elements or not.
+  std::optional<std::uint64_t> ref = v->loading.put_ref(*document_, e.loading);
+  std::optional<std::string> hook_event;
+  if (e.payload.is_object() && e.payload.value("type", "") == "hook")
+    hook_event = e.payload.value("event", "");
+  sent_by_view_[v->id].push_back({e.channel_event, e.payload});
+  const std::string id = v->id;
+  auto replied = std::exchange(next_push_replied_, nullptr);
+  v->ch->push(
+      e.channel_event, e.payload,
+      [this, id, ref, hook_event, replied](const reply_result& r) {
+        view_state* cur = view_by_id(id);
+        if (!cur) return;
+        // The reply's diff is patched after undoRefs, but for 0.18, which undoes (and
+        // patches in what it held back for the elements) after the patch.
+        const bool undo_after = opts_.profile == client_profile::v0_18;
+        if (ref && !undo_after) undo_ref(*cur, *ref);
+        apply_reply(*cur, r, hook_event);
+        if (ref && undo_after) {
+          if (view_state* again = view_by_id(id)) undo_ref(*again, *ref);
+        }
+        if (replied && r.ok()) replied();
+      },
+      push_timeout_ms);
+}
+
+void browser::undo_ref(view_state& v, std::uint64_t ref) {
+  auto released = v.loading.undo(*document_, ref);
+  // 1.x: what a lock held back is the patcher's to re-apply with the lock's ack (not yet
+  // wired here: the released elements keep the markup they had when locked).
+  if (!v.el || v.destroyed || opts_.profile >= client_profile::v1_0) return;
+  for (dom::node* el : released) {
+    if (!el || !attached_to(el, v.el)) continue;
+    patch_options po;
+    po.focused = attached_to(active_element(), v.el) ? active_element() : nullptr;
+    po.root_id = attr(*v.el, "data-phx-root-id");
+    auto rep = v.dom.patcher().unlock(*v.el, *el, static_cast<long long>(ref), po);
+    if (rep.patch == patch_report::kind::none) continue;
+    // DOMPatch.patchEl: a focused control only merges attributes.
+    forget_removed(rep);
+    sync_form_values(v, rep, po.focused, false);
+    if (rep.trigger_action) trigger_actions_.push_back(rep.trigger_action);
+  }
+}
+
+void browser::run_effects(const dispatch_result& r) {
+  for (const effect& e : r.effects) {
+    switch (e.what) {
+      case effect::kind::push: push_effect(e); break;
+      case effect::kind::patch: {
+        view_state* main = view_by_id(main_id_);
+        std::string href = resolve_url(url_, e.href);
+        auto kind = e.replace ? protocol::navigation::replace : protocol::navigation::push;
+        if (main && main->joined && main->ch)
+          push_link_patch(*main, href, kind, e.source, &e.loading);
+        else
+          navigate_hard(href);
+        break;
+      }
+      case effect::kind::navigate:
+        replace_main(resolve_url(url_, e.href), std::nullopt,
+                     e.replace ? protocol::navigation::replace : protocol::navigation::push, true);
+        break;
+      case effect::kind::js_command: break;
+    }
+  }
+}
+
+dispatch_result browser::act(dom::node* el, const action& a, std::string_view event_type) {
+  page_loads_ = 0;
+  binding_context ctx;
+  ctx.profile = opts_.profile;
+  ctx.document = document_.get();
+  ctx.forms = &in_->forms;
+  ctx.interactions = &in_->interactions;
+  ctx.page_url = url_;
+  dom::node& target = el ? *el : *document_;
+  dispatch_result r;
+  if (a.kind == action_kind::click) {
+    bool link = false;
+    for (const dom::node* n = &target; n; n = n->parent())
+      if (n->is_element() && n->has_attribute("data-phx-link")) link = true;
+    r = link ? click_link(ctx, target) : dispatch(ctx, target, a);
+  } else {
+    r = dispatch(ctx, target, a);
+  }
+  if (r.effects.empty()) {
+    settle();
+    return r;
+  }
+  const bool rate_limited = el && !event_type.empty();
+  if (!rate_limited) {
+    run_effects(r);
+  } else {
+    const std::uint64_t page = in_->page;
+    std::weak_ptr<bool> alive = alive_;
+    struct call_state {
+      bool synchronous = true;
+      bool fired = false;
+    };
+    auto st = std::make_shared<call_state>();
+    auto effects = std::make_shared<dispatch_result>(r);
+    auto decision = in_->limiter.submit(*el, event_type, a.key, [this, alive, page, effects, st] {
+      if (alive.expired() || page != in_->page) return;
+      if (!st->synchronous && !st->fired && in_->deferred > 0) --in_->deferred;
+      st->fired = true;
+      run_effects(*effects);
+    });
+    st->synchronous = false;
+    if ((decision == rate_decision::scheduled || decision == rate_decision::on_blur) &&
+        !st->fired)
+      ++in_->deferred;
+  }
+  settle();
+  return r;
+}
+
+dispatch_result browser::click(dom::node& el) {
+  if (opts_.actions_move_focus) set_focus(&el);
+  // The mouseup listener setActiveElement leaves on its element (reached by bubbling).
+  if (sticky_active_ && attached_to(&el, sticky_active_)) sticky_active_ = nullptr;
+  return act(&el, action::click(), "click");
+}
+
+dispatch_result browser::change(dom::node& control, std::optional<std::string> value) {
+  if (value) {
+    const std::string type = input_type(control);
+    if (control.tag() == "input" && (type == "checkbox" || type == "radio")) {
+      in_->forms.set_checked(control, !value->empty() && *value != "false");
+    } else if (control.tag() == "select") {
+      for (const dom::node* opt : options_of(control))
+        in_->forms.set_selected(*opt, option_value(*opt) == *value);
+    } else {
+      in_->forms.set_value(control, *value);
+    }
+  }
+  if (opts_.actions_move_focus) set_focus(&control);
+  note_changed(control);
+  return act(&control, action::change(), "input");
+}
+
+void browser::note_changed(dom::node& control) {
+  // ≤0.20: a change on a control that is not textual makes it LiveSocket.activeElement.
+  if (opts_.profile > client_profile::v0_20) return;
+  static const char* textual[] = {"text", "textarea", "number", "email", "password", "search",
+                                  "tel", "url", "date", "time", "datetime-local", "color",
+                                  "range"};
+  std::string type = control.tag() == "textarea" ? "textarea"
+                     : control.tag() == "select" ? "select"
+                     : control.tag() == "input"  ? input_type(control)
+                                                 : std::string();
+  if (type.empty()) return;
+  if (opts_.profile == client_profile::v0_15 && (type == "datetime-local" || type == "color" ||
+                                                 type == "range")) {
+    sticky_active_ = &control;
+    return;
+  }
+  for (const char* t : textual)
+    if (type == t) return;
+  sticky_active_ = &control;
+}
+
+dispatch_result browser::select_options(dom::node& select,
+                                        const std::vector<std::string>& values) {
+  for (const dom::node* opt : options_of(select)) {
+    const bool pick =
+        std::find(values.begin(), values.end(), option_value(*opt)) != values.end();
+    if (pick || select.has_attribute("multiple")) in_->forms.set_selected(*opt, pick);
+  }
+  if (opts_.actions_move_focus) set_focus(&select);
+  note_changed(select);
+  return act(&select, action::change(), "input");
+}
+
+dispatch_result browser::change_form(dom::node& form, const nlohmann::json& values) {
+  fill_in(form, values, in_->forms);
+  dom::node* first = nullptr;
+  if (values.is_object() && !values.empty()) {
+    const std::string name = values.begin().key();
+    for (const dom::node* c : form_controls(form)) {
+      std::string n = attr(*c, "name");
+      if (n == name || n == name + "[]" || n.rfind(name + "[", 0) == 0) {
+        first = const_cast<dom::node*>(c);
+        break;
+      }
+    }
+  }
+  if (!first) {
+    for (const dom::node* c : form_controls(form))
+      if (c->has_attribute("name")) {
+        first = const_cast<dom::node*>(c);
+        break;
+      }
+  }
+  if (!first) return act(&form, action::change(), "input");
+  if (opts_.actions_move_focus) set_focus(first);
+  note_changed(*first);
+  return act(first, action::change(), "input");
+}
+
+dispatch_result browser::submit(dom::node& form, const dom::node* submitter) {
+  std::vector<const dom::node*> inputs;
+  for (const dom::node* c : form_controls(form))
+    if (c->has_attribute("name")) inputs.push_back(c);
+  in_->limiter.form_submitted(form, inputs);
+  // ≤0.20 submitForm: blurActiveElement, then restorePreviouslyActiveFocus on the reply
+  // (focus moves to a sticky active control too; no focus events are simulated here).
+  dom::node* prev = opts_.profile <= client_profile::v0_20 ? active_element() : nullptr;
+  if (prev) {
+    if (focused_ == prev) focused_ = nullptr;
+    const std::uint64_t page = in_->page;
+    next_push_replied_ = [this, prev, page] {
+      if (page == in_->page && attached_to(prev, document_.get())) focused_ = prev;
+    };
+  }
+  auto r = act(&form, action::submit(submitter), "");
+  next_push_replied_ = nullptr;
+  return r;
+}
+
+dispatch_result browser::keydown(dom::node& el, std::string key) {
+  return act(&el, action::keydown(std::move(key)), "keydown");
+}
+dispatch_result browser::keyup(dom::node& el, std::string key) {
+  return act(&el, action::keyup(std::move(key)), "keyup");
+}
+
+dispatch_result browser::window_keydown(std::string key) {
+  dom::node* body = nullptr;
+  for_each_element(*document_, [&](dom::node& el) {
+    if (!body && el.tag() == "body") body = &el;
+    return !body;
+  });
+  if (!body) return {};
+  return act(body, action::keydown(std::move(key)), "keydown");
+}
+
+dispatch_result browser::window_keyup(std::string key) {
+  dom::node* body = nullptr;
+  for_each_element(*document_, [&](dom::node& el) {
+    if (!body && el.tag() == "body") body = &el;
+    return !body;
+  });
+  if (!body) return {};
+  return act(body, action::keyup(std::move(key)), "keyup");
+}
+
+dispatch_result browser::focus(dom::node& el) {
+  set_focus(&el);
+  return act(&el, action::focus(), "focus");
+}
+
+dispatch_result browser::blur(dom::node& el) {
+  if (focused_ == &el) focused_ = nullptr;
+  in_->limiter.blur(el);
+  auto r = act(&el, action::blur(), "blur");
+  return r;
+}
+
+dispatch_result browser::window_focus() { return act(nullptr, action::window_focus(), ""); }
+dispatch_result browser::window_blur() { return act(nullptr, action::window_blur(), ""); }
+
+dispatch_result browser::hook_push(dom::node& el, std::string event, nlohmann::json payload) {
+  return act(&el, action::hook_push(std::move(event), std::move(payload)), "");
+}
+
+dispatch_result browser::hook_push_to(dom::node& el, std::string target, std::string event,
+                                      nlohmann::json payload) {
+  return act(&el, action::hook_push_to(std::move(target), std::move(event), std::move(payload)),
+             "");
+}
+
+}  // namespace lvh::sim

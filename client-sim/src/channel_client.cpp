@@ -1,0 +1,434 @@
+#include <lvh/sim/channel_client.hpp>
+
+#include <lvh/protocol/messages.hpp>
+
+#include <algorithm>
+
+namespace lvh::sim {
+namespace {
+
+bool is_lifecycle(std::string_view event) {
+  return event == protocol::events::join || event == protocol::events::leave ||
+         event == protocol::events::reply || event == protocol::events::error ||
+         event == protocol::events::close;
+}
+
+std::int64_t backoff(const std::vector<std::int64_t>& steps, int tries) {
+  if (steps.empty()) return 0;
+  const auto i = static_cast<std::size_t>(std::max(tries, 1) - 1);
+  return i < steps.size() ? steps[i] : steps.back();
+}
+
+}  // namespace
+
+std::string_view to_string(channel_state s) noexcept {
+  switch (s) {
+    case channel_state::closed: return "closed";
+    case channel_state::errored: return "errored";
+    case channel_state::joined: return "joined";
+    case channel_state::joining: return "joining";
+    case channel_state::leaving: return "leaving";
+  }
+  return "closed";
+}
+
+// ---------------------------------------------------------------------------------------
+// channel
+
+channel::channel(channel_client& socket, std::string topic, callbacks cb)
+    : socket_(socket),
+      topic_(std::move(topic)),
+      cb_(std::move(cb)),
+      join_timeout_ms_(socket.options().timeout_ms) {}
+
+bool channel::can_push() const { return socket_.connected() && state_ == channel_state::joined; }
+
+void channel::join(std::optional<std::int64_t> timeout_ms) {
+  if (timeout_ms) join_timeout_ms_ = *timeout_ms;
+  joined_once_ = true;
+  rejoin();
+}
+
+void channel::rejoin() {
+  if (state_ == channel_state::leaving) return;
+  // phoenix.js leaves a duplicate open channel on the same topic first.
+  for (channel* other : socket_.channels()) {
+    if (other != this && other->topic_ == topic_ &&
+        (other->state_ == channel_state::joined || other->state_ == channel_state::joining))
+      other->leave();
+  }
+  state_ = channel_state::joining;
+  send_join();
+}
+
+void channel::send_join() {
+  if (join_timer_) socket_.clock_.clear_timeout(join_timer_);
+  join_ref_ = socket_.make_ref();
+  join_pending_ = true;
+  nlohmann::json payload = cb_.join_payload ? cb_.join_payload() : nlohmann::json::object();
+  if (!payload.is_object()) payload = nlohmann::json::object();
+  protocol::frame f{join_ref_, join_ref_, topic_, std::string(protocol::events::join),
+                    std::move(payload)};
+  std::weak_ptr<bool> alive = socket_.alive_;
+  const std::string ref = join_ref_;
+  join_timer_ = socket_.clock_.set_timeout(join_timeout_ms_, [this, alive, ref] {
+    if (alive.expired() || !join_pending_ || join_ref_ != ref) return;
+    join_timer_ = 0;
+    join_pending_ = false;
+    // phoenix.js: leave what may have joined late, mark errored, retry with back-off.
+    socket_.send_frame(protocol::make_phx_leave(topic_, join_ref_, socket_.make_ref()));
+    state_ = channel_state::errored;
+    if (socket_.connected()) schedule_rejoin();
+    if (cb_.on_join) cb_.on_join(reply_result{"timeout", nlohmann::json::object(), ref});
+  });
+  socket_.send_frame(f);
+}
+
+void channel::start_timeout(const std::shared_ptr<pending_push>& p) {
+  if (p->timer) socket_.clock_.clear_timeout(p->timer);
+  p->ref = socket_.make_ref();
+  std::weak_ptr<bool> alive = socket_.alive_;
+  std::weak_ptr<pending_push> weak = p;
+  p->timer = socket_.clock_.set_timeout(p->timeout_ms, [this, alive, weak] {
+    auto push = weak.lock();
+    if (alive.expired() || !push) return;
+    push->timer = 0;
+    awaiting_.erase(push->ref);
+    std::erase(buffer_, push);
+    if (push->handler) push->handler(reply_result{"timeout", nlohmann::json::object(), push->ref});
+  });
+}
+
+void channel::send_push(std::shared_ptr<pending_push> p) {
+  start_timeout(p);
+  awaiting_[p->ref] = p;
+  socket_.send_frame(protocol::make_push(topic_, p->event, p->payload, join_ref_, p->ref));
+}
+
+std::string channel::push(std::string event, nlohmann::json payload, reply_handler on_reply,
+                          std::optional<std::int64_t> timeout_ms) {
+  auto p = std::make_shared<pending_push>();
+  p->event = std::move(event);
+  p->payload = std::move(payload);
+  p->handler = std::move(on_reply);
+  p->timeout_ms = timeout_ms.value_or(socket_.options().timeout_ms);
+  if (can_push()) {
+    send_push(p);
+  } else {
+    // Buffered until the join succeeds; the ref taken now is replaced when it is sent.
+    start_timeout(p);
+    buffer_.push_back(p);
+  }
+  return p->ref;
+}
+
+void channel::leave() {
+  cancel_rejoin();
+  if (join_timer_) socket_.clock_.clear_timeout(join_timer_);
+  join_timer_ = 0;
+  join_pending_ = false;
+  state_ = channel_state::leaving;
+  // phoenix.js sends the leave, but since the channel is no longer joined it does not wait
+  // for the reply: the channel closes at once.
+  socket_.send_frame(protocol::make_phx_leave(topic_, join_ref_, socket_.make_ref()));
+  trigger_close();
+}
+
+void channel::schedule_rejoin() {
+  // Like phoenix.js's Timer.scheduleTimeout: a new delay, the attempt count kept.
+  if (rejoin_timer_) socket_.clock_.clear_timeout(rejoin_timer_);
+  rejoin_timer_ = 0;
+  std::weak_ptr<bool> alive = socket_.alive_;
+  const int next = rejoin_tries_ + 1;
+  rejoin_timer_ = socket_.clock_.set_timeout(backoff(socket_.opts_.rejoin_after_ms, next),
+                                             [this, alive] {
+                                               if (alive.expired()) return;
+                                               rejoin_timer_ = 0;
+                                               ++rejoin_tries_;
+                                               if (socket_.connected()) rejoin();
+                                             });
+}
+
+void channel::cancel_rejoin() {
+  if (rejoin_timer_) socket_.clock_.clear_timeout(rejoin_timer_);
+  rejoin_timer_ = 0;
+  rejoin_tries_ = 0;
+}
+
+void channel::trigger_error() {
+  if (state_ == channel_state::leaving || state_ == channel_state::closed) return;
+  if (state_ == channel_state::joining) {
+    join_pending_ = false;
+    if (join_timer_) socket_.clock_.clear_timeout(join_timer_);
+    join_timer_ = 0;
+  }
+  state_ = channel_state::errored;
+  if (socket_.connected()) schedule_rejoin();
+  if (cb_.on_error) cb_.on_error();
+}
+
+void channel::trigger_close() {
+  cancel_rejoin();
+  state_ = channel_state::closed;
+  for (auto& [ref, p] : awaiting_)
+    if (p->timer) socket_.clock_.clear_timeout(p->timer);
+  for (auto& p : buffer_)
+    if (p->timer) socket_.clock_.clear_timeout(p->timer);
+  awaiting_.clear();
+  buffer_.clear();
+  auto cb = cb_.on_close;
+  socket_.remove(*this);
+  if (cb) cb();
+}
+
+void channel::handle_reply(const protocol::frame& f) {
+  auto decoded = protocol::reply::from_frame(f);
+  reply_result r;
+  r.ref = f.ref.value_or("");
+  if (decoded) {
+    r.status = decoded->status == protocol::reply_status::ok ? "ok" : "error";
+    r.response = decoded->response;
+  } else {
+    // A reply of an unknown shape still answers its push (phoenix.js does not check it).
+    r.status = f.payload.contains("status") && f.payload["status"].is_string()
+                   ? f.payload["status"].get<std::string>()
+                   : "error";
+    r.response = f.payload.contains("response") ? f.payload["response"] : nlohmann::json::object();
+  }
+  if (join_pending_ && r.ref == join_ref_) {
+    join_pending_ = false;
+    if (join_timer_) socket_.clock_.clear_timeout(join_timer_);
+    join_timer_ = 0;
+    if (r.ok()) {
+      state_ = channel_state::joined;
+      cancel_rejoin();
+      auto pending = std::move(buffer_);
+      buffer_.clear();
+      for (auto& p : pending) send_push(p);
+    } else {
+      state_ = channel_state::errored;
+      if (socket_.connected()) schedule_rejoin();
+    }
+    if (cb_.on_join) cb_.on_join(r);
+    return;
+  }
+  auto it = awaiting_.find(r.ref);
+  if (it == awaiting_.end()) return;
+  auto p = it->second;
+  awaiting_.erase(it);
+  if (p->timer) socket_.clock_.clear_timeout(p->timer);
+  p->timer = 0;
+  if (p->handler) p->handler(r);
+}
+
+// ---------------------------------------------------------------------------------------
+// channel_client
+
+channel_client::channel_client(transport& t, virtual_clock& clock, socket_options opts)
+    : transport_(t), clock_(clock), opts_(std::move(opts)) {}
+
+channel_client::~channel_client() {
+  *alive_ = false;
+  if (heartbeat_timer_) clock_.clear_timeout(heartbeat_timer_);
+  if (reconnect_timer_) clock_.clear_timeout(reconnect_timer_);
+}
+
+std::string channel_client::make_ref() { return std::to_string(++ref_); }
+
+bool channel_client::connected() const noexcept { return open_ && transport_.is_open(); }
+
+bool channel_client::connect(connect_request req) {
+  last_connect_ = std::move(req);
+  closed_on_purpose_ = false;
+  if (open_) return true;
+  ++connects_;
+  if (!transport_.connect(last_connect_)) {
+    schedule_reconnect();
+    return false;
+  }
+  on_open();
+  return true;
+}
+
+void channel_client::on_open() {
+  open_ = true;
+  reconnect_tries_ = 0;
+  if (reconnect_timer_) clock_.clear_timeout(reconnect_timer_);
+  reconnect_timer_ = 0;
+  pending_heartbeat_.reset();
+  // phoenix.js: flush what was pushed while the socket was down, then the channels'
+  // onOpen registrations reset their back-off and rejoin the errored ones.
+  auto buffered = std::move(send_buffer_);
+  send_buffer_.clear();
+  for (const auto& f : buffered) transport_.send(protocol::encode(f));
+  schedule_heartbeat();
+  for (channel* ch : channels()) {
+    ch->cancel_rejoin();
+    if (ch->state_ == channel_state::errored) ch->rejoin();
+  }
+}
+
+void channel_client::disconnect() {
+  closed_on_purpose_ = true;
+  if (heartbeat_timer_) clock_.clear_timeout(heartbeat_timer_);
+  heartbeat_timer_ = 0;
+  if (reconnect_timer_) clock_.clear_timeout(reconnect_timer_);
+  reconnect_timer_ = 0;
+  if (open_) transport_.close();
+  open_ = false;
+  // A clean close errors the channels too (phoenix.js onConnClose), without reconnecting.
+  for (channel* ch : channels()) ch->trigger_error();
+  sweep();
+}
+
+void channel_client::lost(std::string why) {
+  errors_.push_back("socket closed: " + why);
+  transport_.close();
+  open_ = false;
+  if (heartbeat_timer_) clock_.clear_timeout(heartbeat_timer_);
+  heartbeat_timer_ = 0;
+  pending_heartbeat_.reset();
+  for (channel* ch : channels()) ch->trigger_error();
+  sweep();
+  if (!closed_on_purpose_) schedule_reconnect();
+}
+
+void channel_client::schedule_reconnect() {
+  if (reconnect_timer_) clock_.clear_timeout(reconnect_timer_);
+  std::weak_ptr<bool> alive = alive_;
+  const int next = reconnect_tries_ + 1;
+  reconnect_timer_ = clock_.set_timeout(backoff(opts_.reconnect_after_ms, next), [this, alive] {
+    if (alive.expired()) return;
+    reconnect_timer_ = 0;
+    ++reconnect_tries_;
+    ++connects_;
+    if (transport_.connect(last_connect_)) {
+      on_open();
+    } else {
+      schedule_reconnect();
+    }
+  });
+}
+
+void channel_client::schedule_heartbeat() {
+  if (heartbeat_timer_) clock_.clear_timeout(heartbeat_timer_);
+  std::weak_ptr<bool> alive = alive_;
+  heartbeat_timer_ = clock_.set_timeout(opts_.heartbeat_interval_ms, [this, alive] {
+    if (alive.expired()) return;
+    heartbeat_timer_ = 0;
+    send_heartbeat();
+  });
+}
+
+void channel_client::send_heartbeat() {
+  if (!connected()) return;
+  if (pending_heartbeat_) {
+    ++heartbeat_timeouts_;
+    lost("heartbeat timeout");
+    return;
+  }
+  pending_heartbeat_ = make_ref();
+  send_frame(protocol::make_heartbeat(*pending_heartbeat_));
+  schedule_heartbeat();
+}
+
+void channel_client::send_frame(const protocol::frame& f) {
+  sent_.push_back(f);
+  if (!open_) {
+    send_buffer_.push_back(f);
+    return;
+  }
+  transport_.send(protocol::encode(f));
+}
+
+channel& channel_client::open_channel(std::string topic, channel::callbacks cb) {
+  make_ref();  // the channel's socket.onError registration
+  make_ref();  // and its socket.onOpen registration
+  channels_.push_back(std::unique_ptr<channel>(new channel(*this, std::move(topic), std::move(cb))));
+  return *channels_.back();
+}
+
+void channel_client::remove(channel& ch) {
+  for (auto it = channels_.begin(); it != channels_.end(); ++it) {
+    if (it->get() == &ch) {
+      // The channel may be running one of its callbacks: keep it alive until sweep().
+      graveyard_.push_back(std::move(*it));
+      channels_.erase(it);
+      return;
+    }
+  }
+}
+
+void channel_client::sweep() {
+  if (dispatching_ > 0) return;
+  for (auto& ch : graveyard_) {
+    for (auto& [ref, p] : ch->awaiting_)
+      if (p->timer) clock_.clear_timeout(p->timer);
+    if (ch->join_timer_) clock_.clear_timeout(ch->join_timer_);
+    if (ch->rejoin_timer_) clock_.clear_timeout(ch->rejoin_timer_);
+  }
+  graveyard_.clear();
+}
+
+std::vector<channel*> channel_client::channels() const {
+  std::vector<channel*> out;
+  out.reserve(channels_.size());
+  for (const auto& ch : channels_) out.push_back(ch.get());
+  return out;
+}
+
+void channel_client::handle_text(const std::string& text) {
+  auto f = protocol::decode(text);
+  if (!f) {
+    errors_.push_back(f.error().message());
+    return;
+  }
+  received_.push_back(*f);
+  {
+  ++dispatching_;
+  struct guard {
+    int& d;
+    ~guard() { --d; }
+  } g{dispatching_};
+  if (f->topic == protocol::phoenix_topic && f->event == protocol::events::reply && f->ref &&
+      pending_heartbeat_ && *f->ref == *pending_heartbeat_) {
+    pending_heartbeat_.reset();
+    return;
+  }
+  // Every channel on the topic is a member, except that lifecycle frames with another
+  // join_ref are stale for it.
+  for (channel* ch : channels()) {
+    if (ch->topic_ != f->topic) continue;
+    if (f->join_ref && *f->join_ref != ch->join_ref_ && is_lifecycle(f->event)) continue;
+    if (f->event == protocol::events::reply) {
+      ch->handle_reply(*f);
+    } else if (f->event == protocol::events::error) {
+      ch->trigger_error();
+    } else if (f->event == protocol::events::close) {
+      ch->trigger_close();
+    } else if (ch->cb_.on_message) {
+      ch->cb_.on_message(*f);
+    }
+  }
+  }
+  sweep();
+}
+
+std::size_t channel_client::drain() {
+  std::size_t n = 0;
+  while (n < opts_.max_frames_per_drain) {
+    transport_.pump();
+    auto frames = transport_.receive();
+    if (frames.empty()) {
+      if (open_ && !transport_.is_open() && !closed_on_purpose_) lost("transport closed");
+      break;
+    }
+    for (const auto& text : frames) {
+      handle_text(text);
+      ++n;
+    }
+  }
+  return n;
+}
+
+}  // namespace lvh::sim

@@ -1,0 +1,334 @@
+#include <lvh/sim/loading.hpp>
+
+#include <lvh/dom/node.hpp>
+#include <lvh/dom/select.hpp>
+#include <lvh/sim/forms.hpp>
+
+#include <algorithm>
+#include <functional>
+#include <optional>
+#include <sstream>
+
+namespace lvh::sim {
+
+using protocol::client_profile;
+
+const std::vector<std::string>& loading_classes() {
+  static const std::vector<std::string> names{
+      "phx-click-loading",   "phx-change-loading", "phx-submit-loading", "phx-keydown-loading",
+      "phx-keyup-loading",   "phx-blur-loading",   "phx-focus-loading",  "phx-hook-loading"};
+  return names;
+}
+
+bool is_pending(client_profile p, const dom::node& el) {
+  if (!el.is_element()) return false;
+  if (p >= client_profile::v1_0) return el.has_attribute("data-phx-ref-src");
+  return el.has_attribute("data-phx-ref");
+}
+
+namespace {
+
+std::vector<std::string> class_tokens(const dom::node& el) {
+  std::vector<std::string> out;
+  const std::string* v = el.get_attribute("class");
+  if (!v) return out;
+  std::size_t i = 0;
+  while (i < v->size()) {
+    while (i < v->size() && (std::string_view(" \t\n\f\r").find((*v)[i]) != std::string_view::npos)) ++i;
+    std::size_t j = i;
+    while (j < v->size() && (std::string_view(" \t\n\f\r").find((*v)[j]) == std::string_view::npos)) ++j;
+    if (j > i) {
+      std::string t = v->substr(i, j - i);
+      if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(std::move(t));
+    }
+    i = j;
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& tokens) {
+  std::string s;
+  for (const auto& t : tokens) {
+    if (!s.empty()) s += ' ';
+    s += t;
+  }
+  return s;
+}
+
+void add_class(dom::node& el, const std::string& name) {
+  auto tokens = class_tokens(el);
+  if (std::find(tokens.begin(), tokens.end(), name) == tokens.end()) tokens.push_back(name);
+  el.set_attribute("class", join(tokens));
+}
+
+bool has_class(const dom::node& el, const std::string& name) {
+  auto tokens = class_tokens(el);
+  return std::find(tokens.begin(), tokens.end(), name) != tokens.end();
+}
+
+// The client's DOM.removeClass: the attribute goes when no class is left.
+void remove_class(dom::node& el, const std::string& name) {
+  if (!el.has_attribute("class")) return;
+  auto tokens = class_tokens(el);
+  tokens.erase(std::remove(tokens.begin(), tokens.end(), name), tokens.end());
+  if (tokens.empty()) el.remove_attribute("class");
+  else el.set_attribute("class", join(tokens));
+}
+
+// element.innerText = text, as the oracle's jsdom does it (text replaces the children).
+void set_inner_text(dom::node& el, const std::string& text) {
+  el.clear_children();
+  if (!text.empty()) el.append_child(dom::node::make_text(text));
+}
+
+bool is_html(const dom::node& el, std::string_view tag) {
+  return el.is_element() && el.element_namespace() == dom::ns::html && el.tag() == tag;
+}
+
+// Boolean IDL attributes that reflect a content attribute.
+bool has_bool_property(const dom::node& el, std::string_view prop) {
+  if (el.element_namespace() != dom::ns::html) return false;
+  const auto& t = el.tag();
+  if (prop == "readonly") return t == "input" || t == "textarea";
+  return t == "button" || t == "input" || t == "select" || t == "textarea" || t == "fieldset" ||
+         t == "optgroup" || t == "option";
+}
+// el.prop as the string setAttribute(…, el.prop) stores: "true", "false" or "undefined".
+std::string bool_property_text(const dom::node& el, std::string_view prop) {
+  if (!has_bool_property(el, prop)) return "undefined";
+  return el.has_attribute(prop) ? "true" : "false";
+}
+void set_bool_property(dom::node& el, std::string_view prop, bool on) {
+  if (!has_bool_property(el, prop)) return;
+  if (on) {
+    if (!el.has_attribute(prop)) el.set_attribute(prop, "");
+  } else {
+    el.remove_attribute(prop);
+  }
+}
+
+void walk(dom::node& root, const std::function<void(dom::node&)>& fn) {
+  std::vector<dom::node*> stack;
+  for (auto it = root.children().rbegin(); it != root.children().rend(); ++it)
+    stack.push_back(it->get());
+  while (!stack.empty()) {
+    dom::node* n = stack.back();
+    stack.pop_back();
+    if (!n->is_element()) continue;
+    fn(*n);
+    if (n->tag() == "template") continue;
+    for (auto it = n->children().rbegin(); it != n->children().rend(); ++it)
+      stack.push_back(it->get());
+  }
+}
+
+std::optional<std::uint64_t> ref_attr(const dom::node& el, std::string_view name) {
+  const std::string* v = el.get_attribute(name);
+  if (!v) return std::nullopt;
+  std::uint64_t n = 0;
+  std::size_t i = 0;
+  while (i < v->size() && (*v)[i] >= '0' && (*v)[i] <= '9' && n < (1ULL << 60))
+    n = n * 10 + static_cast<std::uint64_t>((*v)[i++] - '0');
+  if (i == 0) return std::nullopt;
+  return n;
+}
+
+// closestPhxBinding(el, "phx-update=ignore" | "data-phx-update=ignore", el.form)
+bool inside_ignored(const dom::node& el, const dom::node* form) {
+  for (const dom::node* n = &el; n && n->is_element(); n = n->parent()) {
+    if (form && n == form) return false;
+    for (std::string_view a : {"phx-update", "data-phx-update"}) {
+      const std::string* v = n->get_attribute(a);
+      if (v && *v == "ignore") return true;
+    }
+    if (n->has_attribute("data-phx-session") || n->has_attribute("data-phx-view")) return false;
+  }
+  return false;
+}
+
+struct mark {
+  dom::node* el;
+  bool lock;
+  bool loading;
+};
+
+}  // namespace
+
+loading_state::loading_state(client_profile p, std::string view_id)
+    : profile_(p), view_id_(std::move(view_id)) {}
+
+std::uint64_t loading_state::put_ref(dom::node& document, const loading_request& req) {
+  const std::uint64_t ref = next_ref_++;
+  const bool v1 = profile_ >= client_profile::v1_0;
+  std::vector<mark> els;
+  std::string type = req.event_type;
+  switch (req.what) {
+    case loading_request::kind::none:
+      break;
+    case loading_request::kind::element:
+      if (req.el) els.push_back({req.el, true, true});
+      break;
+    case loading_request::kind::link:
+      if (req.el) els.push_back({req.el, true, !v1 || req.user_initiated});
+      break;
+    case loading_request::kind::change:
+      if (req.el) els.push_back({req.el, true, true});
+      if (req.form) els.push_back({req.form, true, true});
+      type = "change";
+      break;
+    case loading_request::kind::submit: {
+      type = "submit";
+      dom::node& form = *req.el;
+      std::vector<dom::node*> disables, buttons, inputs;
+      for (const dom::node* c : form_controls(form)) {
+        dom::node* el = const_cast<dom::node*>(c);
+        if (el->has_attribute("phx-disable-with")) disables.push_back(el);
+        if (inside_ignored(*el, &form)) continue;
+        if (is_html(*el, "button")) buttons.push_back(el);
+        if (is_html(*el, "input") || is_html(*el, "textarea") || is_html(*el, "select"))
+          inputs.push_back(el);
+      }
+      for (dom::node* b : buttons) {
+        b->set_attribute("data-phx-disabled", bool_property_text(*b, "disabled"));
+        set_bool_property(*b, "disabled", true);
+      }
+      for (dom::node* in : inputs) {
+        in->set_attribute("data-phx-readonly", bool_property_text(*in, "readonly"));
+        set_bool_property(*in, "readonly", true);
+        if (is_html(*in, "input") && input_type(*in) == "file") {
+          in->set_attribute("data-phx-disabled", bool_property_text(*in, "disabled"));
+          set_bool_property(*in, "disabled", true);
+        }
+      }
+      if (!v1) form.set_attribute("phx-page-loading", "");
+      els.push_back({&form, false, true});
+      for (auto* e : disables) els.push_back({e, true, true});
+      for (auto* e : buttons) els.push_back({e, true, true});
+      for (auto* e : inputs) els.push_back({e, true, true});
+      if (v1) std::reverse(els.begin(), els.end());
+      break;
+    }
+  }
+  if (req.also && profile_ >= client_profile::v0_18) {
+    if (auto sel = dom::selector::parse(*req.also))
+      for (dom::node* e : dom::query_all(document, *sel)) els.push_back({e, true, true});
+  }
+  const std::string ref_text = std::to_string(ref);
+  for (const mark& m : els) {
+    dom::node& el = *m.el;
+    if (v1) {
+      el.set_attribute("data-phx-ref-src", view_id_);
+      if (m.loading) el.set_attribute("data-phx-ref-loading", ref_text);
+      if (m.lock) el.set_attribute("data-phx-ref-lock", ref_text);
+      if (!m.loading) continue;
+      if (req.what == loading_request::kind::submit && req.submitter &&
+          !(&el == req.submitter || &el == req.el))
+        continue;
+    }
+    add_class(el, "phx-" + type + "-loading");
+    if (!v1) {
+      el.set_attribute("data-phx-ref", ref_text);
+      if (profile_ >= client_profile::v0_18) el.set_attribute("data-phx-ref-src", view_id_);
+    }
+    const std::string* disable_with = el.get_attribute("phx-disable-with");
+    if (!disable_with) continue;
+    const std::string text = *disable_with;
+    const std::string* restore = el.get_attribute("data-phx-disable-with-restore");
+    if (!restore || restore->empty())
+      el.set_attribute("data-phx-disable-with-restore", el.text_content());
+    if (profile_ == client_profile::v0_15 || !text.empty()) set_inner_text(el, text);
+    if (v1) {
+      const std::string* prev = el.get_attribute("data-phx-disabled");
+      el.set_attribute("data-phx-disabled",
+                       prev && !prev->empty() ? *prev : bool_property_text(el, "disabled"));
+    }
+    if (profile_ >= client_profile::v0_18) el.set_attribute("disabled", "");
+  }
+  return ref;
+}
+
+std::vector<dom::node*> loading_state::undo(dom::node& document, std::uint64_t ref) {
+  std::vector<dom::node*> unlocked;
+  const std::string ref_text = std::to_string(ref);
+  auto restore_text = [](dom::node& el) {
+    if (const std::string* r = el.get_attribute("data-phx-disable-with-restore")) {
+      const std::string text = *r;
+      set_inner_text(el, text);
+      el.remove_attribute("data-phx-disable-with-restore");
+    }
+  };
+  if (profile_ < client_profile::v1_0) {
+    std::vector<dom::node*> matches;
+    walk(document, [&](dom::node& el) {
+      const std::string* r = el.get_attribute("data-phx-ref");
+      if (!r || *r != ref_text) return;
+      if (profile_ >= client_profile::v0_18) {
+        const std::string* src = el.get_attribute("data-phx-ref-src");
+        if (!src || *src != view_id_) return;
+      }
+      matches.push_back(&el);
+    });
+    for (dom::node* elp : matches) {
+      dom::node& el = *elp;
+      std::optional<std::string> disabled_val;
+      if (const std::string* d = el.get_attribute("data-phx-disabled")) disabled_val = *d;
+      el.remove_attribute("data-phx-ref");
+      if (profile_ >= client_profile::v0_18) el.remove_attribute("data-phx-ref-src");
+      if (el.has_attribute("data-phx-readonly")) {
+        set_bool_property(el, "readonly", false);
+        el.remove_attribute("data-phx-readonly");
+      }
+      if (disabled_val) {
+        set_bool_property(el, "disabled",
+                          profile_ >= client_profile::v0_18 && *disabled_val == "true");
+        el.remove_attribute("data-phx-disabled");
+      }
+      for (const auto& c : loading_classes()) remove_class(el, c);
+      restore_text(el);
+      unlocked.push_back(&el);
+    }
+    return unlocked;
+  }
+
+  std::vector<dom::node*> matches;
+  walk(document, [&](dom::node& el) {
+    const std::string* src = el.get_attribute("data-phx-ref-src");
+    if (src && *src == view_id_) matches.push_back(&el);
+  });
+  for (dom::node* elp : matches) {
+    dom::node& el = *elp;
+    const auto loading_ref = ref_attr(el, "data-phx-ref-loading");
+    const auto lock_ref = ref_attr(el, "data-phx-ref-lock");
+    const bool within = !(loading_ref && *loading_ref > ref && lock_ref && *lock_ref > ref);
+    if (!within) continue;
+    const bool can_undo_loading = !lock_ref || *lock_ref <= ref;
+    if (lock_ref && *lock_ref <= ref) {
+      el.remove_attribute("data-phx-ref-lock");
+      unlocked.push_back(&el);
+    }
+    if (!(loading_ref && *loading_ref <= ref)) {
+      if (can_undo_loading && has_class(el, "phx-submit-loading"))
+        remove_class(el, "phx-change-loading");
+    } else {
+      if (can_undo_loading) {
+        el.remove_attribute("data-phx-ref-loading");
+        if (const std::string* ro = el.get_attribute("data-phx-readonly")) {
+          set_bool_property(el, "readonly", *ro == "true");
+          el.remove_attribute("data-phx-readonly");
+        }
+        if (const std::string* d = el.get_attribute("data-phx-disabled")) {
+          set_bool_property(el, "disabled", *d == "true");
+          el.remove_attribute("data-phx-disabled");
+        }
+        restore_text(el);
+      }
+      for (const auto& c : loading_classes())
+        if (c != "phx-submit-loading" || can_undo_loading) remove_class(el, c);
+    }
+    if ((!loading_ref || *loading_ref <= ref) && (!lock_ref || *lock_ref <= ref))
+      el.remove_attribute("data-phx-ref-src");
+  }
+  return unlocked;
+}
+
+}  // namespace lvh::sim

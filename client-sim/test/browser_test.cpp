@@ -1,0 +1,414 @@
+// The browser model against scripted servers: join payloads, rejoin, queued diffs, nested
+// views, component destruction, titles, push events and navigation.
+#include <lvh/protocol/messages.hpp>
+#include <lvh/sim/browser.hpp>
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace {
+
+using lvh::protocol::client_profile;
+using lvh::protocol::frame;
+using nlohmann::json;
+namespace sim = lvh::sim;
+
+std::string page(std::string_view main_attrs, std::string_view body) {
+  std::string h =
+      "<!DOCTYPE html><html><head><meta name=\"csrf-token\" content=\"CSRF\">"
+      "<title data-prefix=\"[\" data-suffix=\"]\">T</title></head><body>";
+  h += "<div id=\"phx-main\" data-phx-main=\"true\" data-phx-session=\"SESS\" "
+       "data-phx-static=\"STAT\" data-phx-view=\"V\"";
+  h += main_attrs;
+  h += ">";
+  h += body;
+  h += "</div></body></html>";
+  return h;
+}
+
+json rendered(std::vector<std::string> statics, std::vector<json> dyn = {}) {
+  json r = {{"s", statics}};
+  for (std::size_t i = 0; i < dyn.size(); ++i) r[std::to_string(i)] = dyn[i];
+  return r;
+}
+
+struct browser_fixture : ::testing::Test {
+  sim::scripted_transport t;
+  sim::static_pages pages;
+  std::unique_ptr<sim::browser> b;
+
+  void start(client_profile p, std::string body = "<p id=\"a\">dead</p>") {
+    pages.add("/", page("", body));
+    sim::browser_options o;
+    o.profile = p;
+    b = std::make_unique<sim::browser>(t, pages, o);
+    b->visit("http://localhost:4000/");
+  }
+  std::vector<frame> sent(std::string_view event, std::string_view topic = "") const {
+    std::vector<frame> out;
+    for (const auto& f : t.sent())
+      if (f.event == event && (topic.empty() || f.topic == topic)) out.push_back(f);
+    return out;
+  }
+};
+
+TEST_F(browser_fixture, JoinPayloadAndSocketUrlPerProfile) {
+  t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<p id=\"a\">live</p>"})}})});
+  start(client_profile::v1_0);
+  auto joins = sent("phx_join");
+  ASSERT_EQ(joins.size(), 1u);
+  EXPECT_EQ(joins[0].topic, "lv:phx-main");
+  const json& p = joins[0].payload;
+  EXPECT_EQ(p["url"], "http://localhost:4000/");
+  EXPECT_FALSE(p.contains("redirect"));
+  EXPECT_FALSE(p.contains("flash"));
+  EXPECT_EQ(p["session"], "SESS");
+  EXPECT_EQ(p["static"], "STAT");
+  EXPECT_EQ(p["sticky"], false);
+  EXPECT_EQ(p["params"], (json{{"_csrf_token", "CSRF"}, {"_mounts", 0}, {"_mount_attempts", 0}}));
+  ASSERT_EQ(t.connects().size(), 1u);
+  EXPECT_EQ(t.connects()[0].url,
+            "ws://localhost:4000/live/websocket?_csrf_token=CSRF&_mounts=0&_mount_attempts=0&"
+            "_live_referer=undefined&vsn=2.0.0");
+  EXPECT_EQ(b->view_html("phx-main"), "<p id=\"a\">live</p>");
+}
+
+TEST_F(browser_fixture, RejoinAfterCrashSendsMountsAndNullFlash) {
+  t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<b>", "</b>"}, {"1"})}})});
+  t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<b>", "</b>"}, {"fresh"})}})});
+  start(client_profile::v0_15);
+  EXPECT_EQ(b->view_html("phx-main"), "<b>1</b>");
+  const auto jr = sent("phx_join")[0].ref;
+  t.push(frame{jr, jr, "lv:phx-main", "phx_error", json::object()});
+  b->settle();
+  EXPECT_FALSE(b->main_view()->joined);
+  b->advance(999);
+  EXPECT_EQ(sent("phx_join").size(), 1u);
+  b->advance(1);
+  auto joins = sent("phx_join");
+  ASSERT_EQ(joins.size(), 2u);
+  EXPECT_EQ(joins[1].payload["params"]["_mounts"], 1);
+  EXPECT_TRUE(joins[1].payload.contains("flash"));
+  EXPECT_TRUE(joins[1].payload["flash"].is_null());
+  EXPECT_NE(joins[1].ref, joins[0].ref);
+  EXPECT_EQ(b->view_html("phx-main"), "<b>fresh</b>");
+  EXPECT_EQ(b->main_view()->join_count, 2);
+}
+
+TEST_F(browser_fixture, DiffsDuringAPendingJoinAreAppliedAfterIt) {
+  // The server pushes a diff before its join reply reaches the client.
+  t.on("phx_join", {sim::server_push("diff", {{"0", "2"}}),
+                    sim::reply_ok({{"rendered", rendered({"<b>", "</b>"}, {"1"})}})});
+  start(client_profile::v0_20);
+  EXPECT_EQ(b->view_html("phx-main"), "<b>2</b>");
+  EXPECT_TRUE(b->errors().empty());
+}
+
+TEST_F(browser_fixture, TitleAndPushEvents) {
+  t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<b>", "</b>"}, {"1"})}})});
+  start(client_profile::v0_20);
+  t.push(frame{sent("phx_join")[0].ref, std::nullopt, "lv:phx-main", "diff",
+               {{"t", "New"}, {"e", json::array({json::array({"hi", {{"x", 1}}})})}}});
+  b->settle();
+  EXPECT_EQ(b->title(), "[New]");
+  auto ev = b->take_push_events();
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].event, "hi");
+  EXPECT_EQ(ev[0].payload, (json{{"x", 1}}));
+  EXPECT_TRUE(b->take_push_events().empty());
+}
+
+TEST_F(browser_fixture, NestedViewsJoinFromTheRenderAndLeaveWhenRemoved) {
+  const std::string child =
+      "<div id=\"kid\" data-phx-session=\"KS\" data-phx-static=\"\" "
+      "data-phx-parent-id=\"phx-main\"></div>";
+  t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<main>", "</main>"}, {child})}})});
+  t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<i>kid</i>"})}})});
+  start(client_profile::v0_20,
+        "<main><div id=\"kid\" data-phx-session=\"\" data-phx-static=\"KSTAT\" "
+        "data-phx-parent-id=\"phx-main\"><i>dead kid</i></div></main>");
+  auto joins = sent("phx_join");
+  ASSERT_EQ(joins.size(), 2u);
+  EXPECT_EQ(joins[1].topic, "lv:kid");
+  EXPECT_EQ(joins[1].payload["session"], "KS");
+  EXPECT_EQ(joins[1].payload["static"], "KSTAT");  // copied from the page's element
+  EXPECT_FALSE(joins[1].payload.contains("url"));
+  EXPECT_EQ(joins[1].payload["params"]["_mounts"], 0);
+  EXPECT_EQ(b->views().size(), 2u);
+  EXPECT_NE(b->html().find("<i>kid</i>"), std::string::npos);
+
+  t.push(frame{joins[0].ref, std::nullopt, "lv:phx-main", "diff", {{"0", ""}}});
+  b->settle();
+  auto leaves = sent("phx_leave", "lv:kid");
+  ASSERT_EQ(leaves.size(), 1u);
+  EXPECT_EQ(leaves[0].join_ref, joins[1].ref);
+  EXPECT_EQ(b->views().size(), 1u);
+}
+
+TEST_F(browser_fixture, ComponentsLeavingTheDomAreDestroyedInTwoSteps) {
+  json r = rendered({"<div>", "</div>"}, {1});
+  r["c"] = {{"1", rendered({"<p id=\"c1\">comp</p>"})}};
+  t.on("phx_join", {sim::reply_ok({{"rendered", r}})});
+  t.on("cids_will_destroy", {sim::reply_ok()});
+  t.on("cids_destroyed", {sim::reply_ok({{"cids", {1}}})});
+  start(client_profile::v0_20);
+  EXPECT_NE(b->view_html("phx-main").find("comp"), std::string::npos);
+  t.push(frame{sent("phx_join")[0].ref, std::nullopt, "lv:phx-main", "diff", {{"0", "gone"}}});
+  b->settle();
+  EXPECT_EQ(b->view_html("phx-main"), "<div>gone</div>");
+  auto events = b->sent_events("phx-main");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].event, "cids_will_destroy");
+  EXPECT_EQ(events[0].payload, (json{{"cids", {1}}}));
+  EXPECT_EQ(events[1].event, "cids_destroyed");
+  EXPECT_EQ(events[1].payload, (json{{"cids", {1}}}));
+  EXPECT_TRUE(b->errors().empty()) << b->errors().front();
+}
+
+TEST_F(browser_fixture, ServerLivePatchChangesUrlAndHistory) {
+  t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<b>x</b>"})}})});
+  start(client_profile::v0_20);
+  t.push(frame{sent("phx_join")[0].ref, std::nullopt, "lv:phx-main", "live_patch",
+               {{"to", "/?page=2"}, {"kind", "push"}}});
+  b->settle();
+  EXPECT_EQ(b->url(), "http://localhost:4000/?page=2");
+  auto nav = b->take_navigations();
+  ASSERT_FALSE(nav.empty());
+  EXPECT_EQ(nav.back().what, sim::navigation_record::kind::live_patch);
+}
+
+TEST_F(browser_fixture, ClientLivePatchPushesAndCommitsAfterTheReply) {
+  t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<b>", "</b>"}, {"1"})}})});
+  t.on("live_patch", {sim::reply_ok({{"diff", {{"0", "2"}}}})}, true);
+  t.on("link", {sim::reply_ok({{"diff", {{"0", "2"}}}})});
+  start(client_profile::v0_20);
+  b->live_patch("/other?x=1");
+  auto p = sent("live_patch");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].payload, (json{{"url", "http://localhost:4000/other?x=1"}}));
+  EXPECT_EQ(b->url(), "http://localhost:4000/other?x=1");
+  EXPECT_EQ(b->view_html("phx-main"), "<b>2</b>");
+  EXPECT_TRUE(b->back());
+  EXPECT_EQ(sent("live_patch").size(), 2u);
+  EXPECT_EQ(b->url(), "http://localhost:4000/");
+}
+
+TEST_F(browser_fixture, LiveRedirectRejoinsTheSameTopicWithRedirect) {
+  t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<b>one</b>"})}})});
+  t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<b>two</b>"})}})});
+  start(client_profile::v0_20);
+  const auto jr = sent("phx_join")[0].ref;
+  t.push(frame{jr, std::nullopt, "lv:phx-main", "live_redirect",
+               {{"to", "/two"}, {"kind", "push"}, {"flash", "FL"}}});
+  b->settle();
+  ASSERT_EQ(sent("phx_leave").size(), 1u);
+  auto joins = sent("phx_join");
+  ASSERT_EQ(joins.size(), 2u);
+  EXPECT_EQ(joins[1].topic, "lv:phx-main");
+  EXPECT_EQ(joins[1].payload["redirect"], "http://localhost:4000/two");
+  EXPECT_FALSE(joins[1].payload.contains("url"));
+  EXPECT_EQ(joins[1].payload["flash"], "FL");
+  EXPECT_EQ(joins[1].payload["params"]["_live_referer"], "http://localhost:4000/");
+  EXPECT_EQ(b->url(), "http://localhost:4000/two");
+  EXPECT_EQ(b->view_html("phx-main"), "<b>two</b>");
+}
+
+TEST_F(browser_fixture, RedirectLoadsThePageWithTheFlashCookie) {
+  t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<b>one</b>"})}})});
+  t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<b>next</b>"})}})});
+  pages.add("/next", page("", "<b>dead next</b>"));
+  start(client_profile::v0_15);
+  t.push(frame{std::nullopt, std::nullopt, "lv:phx-main", "redirect",
+               {{"to", "/next"}, {"flash", "F1"}}});
+  b->settle();
+  EXPECT_EQ(b->url(), "http://localhost:4000/next");
+  ASSERT_EQ(pages.requests().size(), 2u);
+  EXPECT_EQ(pages.requests()[1].cookie, "__phoenix_flash__=F1");
+  EXPECT_EQ(b->view_html("phx-main"), "<b>next</b>");
+}
+
+TEST_F(browser_fixture, StaleJoinReloadsThePage) {
+  t.on("phx_join", {sim::reply_error({{"reason", "stale"}})}, true);
+  start(client_profile::v0_20);
+  // 0.20 navigates to the view's URL: a second GET and join, until the loop guard stops it.
+  EXPECT_GE(pages.requests().size(), 2u);
+  EXPECT_FALSE(b->errors().empty());
+}
+
+TEST_F(browser_fixture, ClickSendsTheBindingsPushAndAppliesTheReply) {
+  t.on("phx_join",
+       {sim::reply_ok({{"rendered", rendered({"<button id=\"b\" phx-click=\"go\">", "</button>"}, {"0"})}})});
+  t.on("event", {sim::reply_ok({{"diff", {{"0", "1"}}}})});
+  start(client_profile::v0_20);
+  b->click(b->find("#b"));
+  auto ev = sent("event");
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].payload["event"], "go");
+  EXPECT_EQ(ev[0].payload["type"], "click");
+  EXPECT_EQ(b->find("#b").text_content(), "1");
+  // The loading state is gone once the reply is in.
+  EXPECT_FALSE(b->find("#b").has_attribute("data-phx-ref"));
+}
+
+TEST_F(browser_fixture, HookRepliesAreDeliveredToTheCaller) {
+  t.on("phx_join",
+       {sim::reply_ok({{"rendered", rendered({"<div id=\"h\" phx-hook=\"H\">hook</div>"})}})});
+  t.on("event", {sim::reply_ok({{"diff", {{"r", {{"ok", true}}}}}})});
+  start(client_profile::v0_20);
+  b->hook_push(b->find("#h"), "ping", {{"n", 1}});
+  auto ev = sent("event");
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].payload["type"], "hook");
+  EXPECT_EQ(ev[0].payload["event"], "ping");
+  auto replies = b->take_hook_replies();
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].event, "ping");
+  EXPECT_EQ(replies[0].reply, (json{{"ok", true}}));
+}
+
+TEST_F(browser_fixture, AdvanceSendsHeartbeatsAndRunsDebounces) {
+  t.on("phx_join",
+       {sim::reply_ok({{"rendered",
+                        rendered({"<button id=\"b\" phx-click=\"go\" phx-debounce=\"500\">x</button>"})}})});
+  t.on("event", {sim::reply_ok()}, true);
+  start(client_profile::v0_20);
+  b->click(b->find("#b"));
+  EXPECT_TRUE(sent("event").empty());  // debounced
+  b->advance(499);
+  EXPECT_TRUE(sent("event").empty());
+  b->advance(1);
+  EXPECT_EQ(sent("event").size(), 1u);
+  EXPECT_TRUE(sent("heartbeat").empty());
+  b->advance(29500);
+  EXPECT_EQ(sent("heartbeat").size(), 1u);
+}
+
+TEST_F(browser_fixture, JoinedContainersCarryTheirRootId) {
+  for (auto p : {client_profile::v0_15, client_profile::v0_18, client_profile::v1_2}) {
+    t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<b>live</b>"})}})});
+    start(p);
+    auto main = b->main_view();
+    ASSERT_TRUE(main && main->container);
+    // applyJoinPatch sets it before the connected class goes on.
+    std::vector<std::string> names;
+    for (const auto& a : main->container->attributes()) names.push_back(a.name);
+    ASSERT_GE(names.size(), 2u);
+    EXPECT_EQ(names[names.size() - 2], "data-phx-root-id");
+    EXPECT_EQ(names.back(), "class");
+    EXPECT_EQ(*main->container->get_attribute("data-phx-root-id"), "phx-main");
+  }
+}
+
+TEST_F(browser_fixture, EmptyTitlesPerProfile) {
+  for (auto p : {client_profile::v0_20, client_profile::v1_0}) {
+    t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<b>", "</b>"}, {"1"})}})});
+    start(p);
+    const auto join_ref = sent("phx_join").back().ref;
+    t.push(frame{join_ref, std::nullopt, "lv:phx-main", "diff", {{"t", "New"}}});
+    b->settle();
+    EXPECT_EQ(b->title(), "[New]");
+    // Up to 0.20 an empty `t` is skipped; 1.x skips it too without a data-default.
+    t.push(frame{join_ref, std::nullopt, "lv:phx-main", "diff", {{"t", ""}}});
+    b->settle();
+    EXPECT_EQ(b->title(), "[New]");
+  }
+}
+
+TEST_F(browser_fixture, EmptyTitleShowsTheDefaultFrom10) {
+  pages.add("/", "<!DOCTYPE html><html><head><title data-default=\"D\">T</title></head><body>"
+                 "<div id=\"phx-main\" data-phx-main=\"true\" data-phx-session=\"S\" "
+                 "data-phx-static=\"\"></div></body></html>");
+  t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<b>x</b>"})}})});
+  sim::browser_options o;
+  o.profile = client_profile::v1_0;
+  b = std::make_unique<sim::browser>(t, pages, o);
+  b->visit("http://localhost:4000/");
+  // 1.0 puts the title on every join, `t` or not: no `t` is empty, so the default shows.
+  EXPECT_EQ(b->title(), "D");
+}
+
+TEST_F(browser_fixture, TypedValueGivesWayToTheRenderUnlessFocused) {
+  for (bool focus : {true, false}) {
+    t.on("phx_join", {sim::reply_ok({{"rendered",
+                                      rendered({"<form id=\"f\" phx-change=\"v\" phx-submit=\"s\">"
+                                                "<input name=\"a\" value=\"",
+                                                "\"></form>"},
+                                               {"srv"})}})});
+    t.on("event", {sim::reply_ok({{"diff", {{"0", "srv2"}}}})});
+    t.on("event", {sim::reply_ok()});
+    pages.add("/", page("", ""));
+    sim::browser_options o;
+    o.profile = client_profile::v0_20;
+    o.actions_move_focus = focus;
+    b = std::make_unique<sim::browser>(t, pages, o);
+    b->visit("http://localhost:4000/");
+    b->change(b->find("input"), "typed");
+    b->submit(b->find("#f"));
+    auto ev = sent("event");
+    ASSERT_GE(ev.size(), 2u);
+    // morphdom sets the value of a control it patches; a focused one keeps what was typed.
+    EXPECT_EQ(ev.back().payload["value"], focus ? "a=typed" : "a=srv2") << focus;
+  }
+}
+
+TEST_F(browser_fixture, ChangedSelectStaysActiveUpTo020) {
+  for (auto p : {client_profile::v0_20, client_profile::v1_0}) {
+    t.on("phx_join",
+         {sim::reply_ok({{"rendered",
+                          rendered({"<form id=\"f\" phx-change=\"v\" phx-submit=\"s\"><select "
+                                    "name=\"r\"><option>x</option><option>y</option></select>"
+                                    "<p>",
+                                    "</p></form>"},
+                                   {"0"})}})});
+    t.on("event", {sim::reply_ok({{"diff", {{"0", "1"}}}})});
+    t.on("event", {sim::reply_ok()});
+    pages.add("/", page("", ""));
+    sim::browser_options o;
+    o.profile = p;
+    o.actions_move_focus = false;
+    b = std::make_unique<sim::browser>(t, pages, o);
+    b->visit("http://localhost:4000/");
+    b->change(b->find("select"), "y");
+    b->submit(b->find("#f"));
+    auto ev = sent("event");
+    ASSERT_GE(ev.size(), 2u);
+    // ≤0.20: the changed select is LiveSocket.activeElement, patched as if focused.
+    EXPECT_EQ(ev.back().payload["value"], p == client_profile::v0_20 ? "r=y" : "r=x");
+  }
+}
+
+TEST_F(browser_fixture, HookReplyWithoutAnswerIsNull) {
+  t.on("phx_join",
+       {sim::reply_ok({{"rendered", rendered({"<div id=\"h\" phx-hook=\"H\">hook</div>"})}})});
+  t.on("event", {sim::reply_ok({{"diff", json::object()}})});
+  start(client_profile::v1_0);
+  b->hook_push(b->find("#h"), "ping", json::object());
+  auto replies = b->take_hook_replies();
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].event, "ping");
+  EXPECT_TRUE(replies[0].reply.is_null());
+}
+
+TEST_F(browser_fixture, DestroyedCidsInTheClientsOrder) {
+  for (auto p : {client_profile::v0_15, client_profile::v0_20}) {
+    json r = rendered({"<div>", "</div>"}, {1});
+    r["c"] = {{"1", rendered({"<p id=\"c1\">", "</p>"}, {2})},
+              {"2", rendered({"<i id=\"c2\">x</i>"})}};
+    t.on("phx_join", {sim::reply_ok({{"rendered", r}})});
+    t.on("cids_will_destroy", {sim::reply_ok()});
+    t.on("cids_destroyed", {sim::reply_ok({{"cids", {1, 2}}})});
+    start(p);
+    t.push(frame{sent("phx_join").back().ref, std::nullopt, "lv:phx-main", "diff", {{"0", ""}}});
+    b->settle();
+    auto events = b->sent_events("phx-main");
+    ASSERT_FALSE(events.empty());
+    // 0.15.7 collects cids as elements are discarded; later clients a removed element's
+    // component descendants first.
+    EXPECT_EQ(events[0].payload["cids"],
+              p == client_profile::v0_15 ? json({1, 2}) : json({2, 1}));
+  }
+}
+
+}  // namespace

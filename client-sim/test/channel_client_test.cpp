@@ -1,0 +1,218 @@
+// The Phoenix socket/channel client: refs, reply matching, heartbeats, back-off, buffering.
+#include <lvh/protocol/messages.hpp>
+#include <lvh/sim/channel_client.hpp>
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace {
+
+using lvh::protocol::frame;
+using nlohmann::json;
+namespace sim = lvh::sim;
+
+struct fixture : ::testing::Test {
+  sim::scripted_transport t;
+  sim::virtual_clock clock;
+  sim::channel_client socket{t, clock};
+  std::vector<sim::reply_result> joins;
+  int errors = 0;
+  int closes = 0;
+  std::vector<frame> messages;
+
+  sim::channel& open(std::string topic = "lv:x") {
+    sim::channel::callbacks cb;
+    cb.join_payload = [] { return json{{"session", "S"}}; };
+    cb.on_join = [this](const sim::reply_result& r) { joins.push_back(r); };
+    cb.on_error = [this] { ++errors; };
+    cb.on_close = [this] { ++closes; };
+    cb.on_message = [this](const frame& f) { messages.push_back(f); };
+    return socket.open_channel(std::move(topic), std::move(cb));
+  }
+  void connect() { ASSERT_TRUE(socket.connect({"ws://h/live/websocket?vsn=2.0.0", "", ""})); }
+  std::vector<frame> sent(std::string_view event) const {
+    std::vector<frame> out;
+    for (const auto& f : t.sent())
+      if (f.event == event) out.push_back(f);
+    return out;
+  }
+};
+
+TEST_F(fixture, RefsComeFromOneCounterAndJoinRefIsTheJoinsRef) {
+  t.on("phx_join", {sim::reply_ok({{"rendered", json::object()}})});
+  connect();
+  auto& ch = open();  // spends "1" and "2" on its registrations
+  ch.join();
+  socket.drain();
+  ASSERT_EQ(sent("phx_join").size(), 1u);
+  EXPECT_EQ(sent("phx_join")[0].ref, "3");
+  EXPECT_EQ(sent("phx_join")[0].join_ref, "3");
+  EXPECT_EQ(ch.state(), sim::channel_state::joined);
+  ch.push("event", {{"a", 1}});
+  auto ev = sent("event");
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].ref, "4");
+  EXPECT_EQ(ev[0].join_ref, "3");
+}
+
+TEST_F(fixture, RepliesAreMatchedByRefNotByOrder) {
+  t.on("phx_join", {sim::reply_ok()});
+  connect();
+  auto& ch = open();
+  ch.join();
+  socket.drain();
+  std::vector<std::string> got;
+  auto a = ch.push("event", {{"n", "a"}}, [&](const sim::reply_result& r) {
+    got.push_back("a:" + r.response.value("v", ""));
+  });
+  auto b = ch.push("event", {{"n", "b"}}, [&](const sim::reply_result& r) {
+    got.push_back("b:" + r.response.value("v", ""));
+  });
+  // The server answers b first.
+  t.push(lvh::protocol::make_reply(sent("event")[1], {lvh::protocol::reply_status::ok, {{"v", "B"}}, json::object()}));
+  t.push(lvh::protocol::make_reply(sent("event")[0], {lvh::protocol::reply_status::ok, {{"v", "A"}}, json::object()}));
+  socket.drain();
+  EXPECT_EQ(got, (std::vector<std::string>{"b:B", "a:A"}));
+  EXPECT_NE(a, b);
+}
+
+TEST_F(fixture, LifecycleFramesWithAnotherJoinRefAreDropped) {
+  t.on("phx_join", {sim::reply_ok()});
+  connect();
+  auto& ch = open();
+  ch.join();
+  socket.drain();
+  // A phx_error of an older incarnation is stale; a diff is not filtered by join_ref.
+  t.push(frame{"99", "99", "lv:x", "phx_error", json::object()});
+  t.push(frame{"99", std::nullopt, "lv:x", "diff", {{"0", "x"}}});
+  socket.drain();
+  EXPECT_EQ(errors, 0);
+  EXPECT_EQ(ch.state(), sim::channel_state::joined);
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].event, "diff");
+}
+
+TEST_F(fixture, HeartbeatEveryThirtySecondsOfVirtualTime) {
+  connect();
+  clock.advance(29999);
+  socket.drain();
+  EXPECT_TRUE(sent("heartbeat").empty());
+  clock.advance(1);
+  socket.drain();
+  ASSERT_EQ(sent("heartbeat").size(), 1u);
+  EXPECT_EQ(sent("heartbeat")[0].topic, "phoenix");
+  EXPECT_FALSE(sent("heartbeat")[0].join_ref.has_value());
+  clock.advance(30000);
+  socket.drain();
+  EXPECT_EQ(sent("heartbeat").size(), 2u);
+  EXPECT_EQ(socket.heartbeat_timeouts(), 0);
+}
+
+TEST_F(fixture, UnansweredHeartbeatClosesAndReconnects) {
+  t.answer_heartbeats(false);
+  t.on("phx_join", {sim::reply_ok()}, true);
+  connect();
+  auto& ch = open();
+  ch.join();
+  socket.drain();
+  clock.advance(30000);  // heartbeat sent, never answered
+  socket.drain();
+  clock.advance(30000);  // the next is due: timeout, the socket closes
+  socket.drain();
+  EXPECT_EQ(socket.heartbeat_timeouts(), 1);
+  EXPECT_EQ(errors, 1);
+  EXPECT_FALSE(socket.connected());
+  clock.advance(10);  // first reconnect step
+  socket.drain();
+  EXPECT_TRUE(socket.connected());
+  EXPECT_EQ(t.connects().size(), 2u);
+  EXPECT_EQ(sent("phx_join").size(), 2u);  // the errored channel rejoined on open
+  EXPECT_EQ(ch.state(), sim::channel_state::joined);
+}
+
+TEST_F(fixture, RejoinAfterErrorBacksOff) {
+  t.on("phx_join", {sim::reply_ok()});
+  t.on("phx_join", {sim::reply_error({{"reason", "join crashed"}})}, true);
+  connect();
+  auto& ch = open();
+  ch.join();
+  socket.drain();
+  t.push(frame{ch.join_ref(), ch.join_ref(), "lv:x", "phx_error", json::object()});
+  socket.drain();
+  EXPECT_EQ(ch.state(), sim::channel_state::errored);
+  // 1000, 2000, 5000, then 10000 ms between attempts.
+  std::vector<std::int64_t> steps{1000, 2000, 5000, 10000, 10000};
+  std::size_t joins_before = sent("phx_join").size();
+  for (std::int64_t step : steps) {
+    clock.advance(step - 1);
+    socket.drain();
+    EXPECT_EQ(sent("phx_join").size(), joins_before) << step;
+    clock.advance(1);
+    socket.drain();
+    EXPECT_EQ(sent("phx_join").size(), joins_before + 1) << step;
+    joins_before = sent("phx_join").size();
+  }
+  // Each rejoin has a fresh join ref.
+  auto all = sent("phx_join");
+  EXPECT_NE(all[0].ref, all[1].ref);
+}
+
+TEST_F(fixture, JoinTimeoutLeavesAndRetries) {
+  connect();
+  auto& ch = open();
+  ch.join();
+  socket.drain();
+  clock.advance(10000);
+  socket.drain();
+  ASSERT_EQ(joins.size(), 1u);
+  EXPECT_EQ(joins[0].status, "timeout");
+  EXPECT_EQ(sent("phx_leave").size(), 1u);
+  EXPECT_EQ(ch.state(), sim::channel_state::errored);
+  clock.advance(1000);
+  socket.drain();
+  EXPECT_EQ(sent("phx_join").size(), 2u);
+}
+
+TEST_F(fixture, PushesWaitForTheJoinAndTimeOut) {
+  connect();
+  auto& ch = open();
+  ch.join();
+  std::vector<std::string> statuses;
+  ch.push("event", {{"n", 1}}, [&](const sim::reply_result& r) { statuses.push_back(r.status); },
+          5000);
+  EXPECT_TRUE(sent("event").empty());  // buffered until joined
+  t.push(lvh::protocol::make_reply(sent("phx_join")[0], {lvh::protocol::reply_status::ok, json::object(), json::object()}));
+  socket.drain();
+  ASSERT_EQ(sent("event").size(), 1u);
+  clock.advance(5000);
+  EXPECT_EQ(statuses, std::vector<std::string>{"timeout"});
+}
+
+TEST_F(fixture, LeaveClosesAtOnce) {
+  t.on("phx_join", {sim::reply_ok()});
+  connect();
+  auto& ch = open();
+  ch.join();
+  socket.drain();
+  ch.leave();
+  EXPECT_EQ(closes, 1);
+  EXPECT_TRUE(socket.channels().empty());
+  ASSERT_EQ(sent("phx_leave").size(), 1u);
+  EXPECT_EQ(sent("phx_leave")[0].join_ref, sent("phx_join")[0].ref);
+}
+
+TEST_F(fixture, FramesBeforeConnectAreBufferedAndMalformedOnesReported) {
+  auto& ch = open();
+  ch.join();
+  EXPECT_TRUE(t.sent().empty());
+  connect();
+  EXPECT_EQ(t.sent().size(), 1u);
+  t.push_raw("not json");
+  t.push_raw("[1,2,3]");
+  socket.drain();
+  EXPECT_EQ(socket.errors().size(), 2u);
+}
+
+}  // namespace
