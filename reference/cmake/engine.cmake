@@ -23,6 +23,7 @@ if(LVH_BUILD_TESTS)
       ${lvh_ref_engine_test_dir}/escape_test.cpp
       ${lvh_ref_engine_test_dir}/diff_test.cpp
       ${lvh_ref_engine_test_dir}/component_test.cpp
+      ${lvh_ref_engine_test_dir}/golden_counter.cpp
     LIBS lvh_ref_engine lvh::protocol)
   target_compile_definitions(lvh_ref_engine_tests PRIVATE
     LVH_REAL_FRAMES_DIR="${PROJECT_SOURCE_DIR}/tests/data/real-frames"

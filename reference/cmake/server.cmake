@@ -21,13 +21,13 @@ target_link_libraries(lvh_ref_server
 if(LVH_BUILD_TESTS)
   lvh_add_gtest(lvh_ref_server_tests
     LABELS unit
-    SOURCES test/server_test_support.cpp test/router_test.cpp test/socket_test.cpp
+    SOURCES test/server_test_support.cpp test/golden_counter.cpp test/router_test.cpp test/socket_test.cpp
             test/channel_test.cpp test/endpoint_test.cpp test/transport_test.cpp
     LIBS lvh_ref_server)
   target_include_directories(lvh_ref_server_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/test)
   lvh_add_gtest(lvh_ref_golden_e2e_tests
     LABELS unit
-    SOURCES test/golden_e2e_test.cpp test/server_test_support.cpp
+    SOURCES test/golden_e2e_test.cpp test/server_test_support.cpp test/golden_counter.cpp
     LIBS lvh_ref_server lvh::dom)
   target_include_directories(lvh_ref_golden_e2e_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/test)
   target_compile_definitions(lvh_ref_golden_e2e_tests PRIVATE

@@ -225,9 +225,19 @@ void channel::do_join(join_request& req) {
         lvh::ref::assigns parent_assigns;
         if (req.parent) {
             parent_ = req.parent;
+            // The parent finished its join before rendering this child's container.
+            root_ = req.parent->root_;
+            root_routed_ = req.parent->root_routed_;
+            root_view_name_ = req.parent->root_view_name_;
+            root_route_path_ = req.parent->root_route_path_;
             socket_->set_parent_id(req.parent->view_id_);
             parent_assigns = lvh::ref::assigns(req.parent->assigns_for_children());
             socket_->set_parent_assigns(&parent_assigns);
+        } else {
+            root_ = weak_from_this();
+            root_routed_ = routed_;
+            root_view_name_ = view_name_;
+            root_route_path_ = route_path_;
         }
 
         value params = "not_mounted_at_router";
@@ -244,6 +254,9 @@ void channel::do_join(join_request& req) {
         ep_.telemetry().run(telemetry_event::mount, md,
                             [&] { view_->mount(params, session, *socket_); });
         socket_->set_parent_assigns(nullptr);
+        // Phoenix checks mount's result: a patch there raises (utils.ex,
+        // validate_mount_redirect!); handle_params may patch.
+        if (socket_->patch_pending()) throw std::runtime_error("attempted to live patch while mounting");
         if (req.parent) req.parent->add_child(shared_from_this());
 
         bool first = true;
@@ -445,6 +458,26 @@ void channel::handle_changed(const std::optional<protocol::frame>& request,
             else push_frame(key, opts);
             return close_with(key, protocol::make_phx_close(topic_, join_ref_));
         }
+        if (!socket_->parent_id().empty()) {
+            // A nested view: push_patch checks the URL against the root view's route (a bad one
+            // crashes this view), the root runs handle_params and pushes live_patch, and this
+            // view renders as usual (Phoenix 0.15 channel.ex handle_redirect).
+            if (!root_routed_)
+                throw std::logic_error("push_patch from a view tree not mounted by the router");
+            auto m = ep_.routes().match(nav.to);
+            if (!m || m->matched->view != root_view_name_ || m->matched->path != root_route_path_)
+                throw std::invalid_argument("push_patch to " + nav.to +
+                                            ", which is not the root view " + root_view_name_);
+            if (auto root = root_.lock()) {
+                root->enqueue([nav, flash = p.changed_flash](channel& self) {
+                    self.guarded([&] {
+                        if (self.current_state() == state::joined) self.patch_from_child(nav, flash);
+                    });
+                });
+            }
+            socket_->pending().events = std::move(p.events);
+            return handle_changed(request, std::move(reply_value), std::move(base_diff), nullptr);
+        }
         if (!routed_) throw std::logic_error("push_patch from a view not mounted by the router");
         bool same = false;
         value params = route_params(nav.to, same);
@@ -481,6 +514,12 @@ void channel::handle_changed(const std::optional<protocol::frame>& request,
     } else if (!diff.empty()) {
         push_frame(protocol::events::diff, std::move(diff));
     }
+}
+
+void channel::patch_from_child(const navigation& nav, value flash) {
+    socket_->pending().navigation = nav;
+    socket_->pending().changed_flash = flash.is_object() ? std::move(flash) : value::object();
+    handle_changed(std::nullopt, std::nullopt, value::object(), nullptr);
 }
 
 value channel::render_diff(render_context& ctx) {

@@ -66,6 +66,7 @@ struct static_renderer {
         md.params = "not_mounted_at_router";
         ep.telemetry().run(telemetry_event::mount, md,
                            [&] { child->mount(value("not_mounted_at_router"), session, cs); });
+        if (cs.patch_pending()) throw std::runtime_error("attempted to live patch while mounting");
         static_renderer inner{ep, depth + 1};
         std::string content = inner.render(*child, cs, name);
         value static_data = {{"id", id},
@@ -255,6 +256,8 @@ http_response endpoint::get(const http_request& req) {
         md.params = m->params;
         md.uri = uri;
         telemetry_.run(telemetry_event::mount, md, [&] { view->mount(m->params, view_session, s); });
+        // Phoenix raises on a patch from mount (utils.ex validate_mount_redirect!): a 500.
+        if (s.patch_pending()) throw std::runtime_error("attempted to live patch while mounting");
         if (s.redirected()) return redirect_response(s.take_pending());
         telemetry_.run(telemetry_event::handle_params, md,
                        [&] { view->handle_params(m->params, uri, s); });

@@ -662,23 +662,27 @@ struct frame {
 
 class compiler {
  public:
-  compiler(std::string_view src, std::string name, const helpers& h)
-      : src_(src), sm_(src, std::move(name)), h_(h) {}
+  compiler(std::string_view src, std::string name, const helpers& h, trim_mode trim)
+      : src_(src), sm_(src, std::move(name)), h_(h), trim_(trim) {}
 
   std::shared_ptr<compiled_template> run() {
     auto out = std::make_shared<compiled_template>();
     out->name = sm_.name();
     open_block root;
-    std::size_t i = 0;
+    // Text since the previous tag: EEx trims this buffer, not the whole static.
+    std::string seg;
+    bool any_tag = false;       // a non-comment tag was seen (1.10 rule)
+    bool last_trimmed = false;  // ... and it was trimmed
+    std::size_t i = trim_ == trim_mode::eex_1_11 ? trim_init() : 0;
     while (i < src_.size()) {
       std::size_t open = src_.find("<%", i);
       if (open == std::string_view::npos) {
-        text(root).append(src_.substr(i));
+        seg.append(src_.substr(i));
         break;
       }
-      text(root).append(src_.substr(i, open - i));
+      seg.append(src_.substr(i, open - i));
       if (open + 2 < src_.size() && src_[open + 2] == '%') {
-        text(root).append("<%");
+        seg.append("<%");
         i = open + 3;
         continue;
       }
@@ -686,15 +690,27 @@ class compiler {
       if (close == std::string_view::npos) sm_.fail(open, "missing token '%>'");
       std::size_t body = open + 2;
       char marker = body < close ? src_[body] : '\0';
-      if (marker == '#') {
-        i = close + 2;
-        continue;
+      bool comment = marker == '#';
+      i = close + 2;
+      bool trimmed = false;
+      std::string next_seg;
+      if (trim_ == trim_mode::eex_1_10) {
+        trimmed = trim_1_10(seg, i, any_tag, last_trimmed);
+        // 1.10 neither flushes the text buffer nor records a comment as a token.
+        if (comment) continue;
+      } else if (trim_ == trim_mode::eex_1_11) {
+        next_seg = trim_1_11(seg, i);
       }
+      text(root).append(seg);
+      seg = std::move(next_seg);
+      if (comment) continue;
+      any_tag = true;
+      last_trimmed = trimmed;
       bool output = marker == '=';
       if (output) ++body;
       handle_tag(root, body, close, output, open);
-      i = close + 2;
     }
+    text(root).append(seg);
     if (!stack_.empty()) {
       const frame& f = stack_.back();
       sm_.fail(f.offset, std::string("unclosed block: '") + (f.k == frame::kind::if_ ? (f.s.negate ? "unless" : "if") : "for") +
@@ -708,6 +724,81 @@ class compiler {
   std::string& text(open_block& root) { return stack_.empty() ? root.pending : stack_.back().current.pending; }
   open_block& current(open_block& root) { return stack_.empty() ? root : stack_.back().current; }
   bool tainted() const { return !stack_.empty() && stack_.back().tainted; }
+
+  static bool hspace(char c) { return c == ' ' || c == '\t'; }
+  bool line_break_at(std::size_t p, std::size_t& len) const {
+    if (src_.substr(p, 2) == "\r\n") len = 2;
+    else if (p < src_.size() && src_[p] == '\n') len = 1;
+    else return false;
+    return true;
+  }
+
+  // Elixir >= 1.11: leading blank lines and indentation go when a tag comes first.
+  std::size_t trim_init() const {
+    std::size_t p = 0, len = 0;
+    while (p < src_.size()) {
+      if (hspace(src_[p])) ++p;
+      else if (line_break_at(p, len)) p += len;
+      else break;
+    }
+    return src_.substr(p, 2) == "<%" ? p : 0;
+  }
+
+  // Elixir 1.10: trims only when the tag has nothing but spaces/tabs between a line break (or
+  // the template's start, or a trimmed tag) and a line break (or the end). `rest` moves past
+  // the line break on success.
+  bool trim_1_10(std::string& seg, std::size_t& rest, bool any_tag, bool last_trimmed) const {
+    std::size_t e = seg.size();
+    while (e > 0 && hspace(seg[e - 1])) --e;
+    bool left = e > 0 ? seg[e - 1] == '\n' : (!any_tag || last_trimmed);
+    if (!left) return false;
+    std::size_t r = rest, len = 0;
+    while (r < src_.size() && hspace(src_[r])) ++r;
+    if (line_break_at(r, len)) r += len;
+    else if (r != src_.size()) return false;
+    seg.resize(e);
+    rest = r;
+    return true;
+  }
+
+  // Elixir >= 1.11: before the tag, trailing blank lines and indentation collapse to one "\n"
+  // (the last content line keeps its trailing spaces); after it, spaces and line breaks up to
+  // the next content line's indentation become one "\n", returned as the start of the next
+  // text; whitespace running to the end is dropped. No line break on a side: that side stays.
+  std::string trim_1_11(std::string& seg, std::size_t& rest) const {
+    std::size_t keep = seg.size();
+    bool broke = false;
+    for (;;) {
+      std::size_t e = keep;
+      while (e > 0 && hspace(seg[e - 1])) --e;
+      if (e >= 2 && seg[e - 2] == '\r' && seg[e - 1] == '\n') keep = e - 2;
+      else if (e >= 1 && seg[e - 1] == '\n') keep = e - 1;
+      else break;
+      broke = true;
+    }
+    if (broke) {
+      seg.resize(keep);
+      seg += '\n';
+    }
+    std::size_t r = rest, len = 0;
+    broke = false;
+    for (;;) {
+      std::size_t p = r;
+      while (p < src_.size() && hspace(src_[p])) ++p;
+      if (line_break_at(p, len)) {
+        r = p + len;
+        broke = true;
+      } else if (p == src_.size()) {
+        rest = p;
+        return {};
+      } else {
+        break;
+      }
+    }
+    if (!broke) return {};
+    rest = r;
+    return "\n";
+  }
 
   std::size_t find_close(std::size_t from) const {
     bool in_str = false;
@@ -864,6 +955,7 @@ class compiler {
   std::string_view src_;
   source_map sm_;
   const helpers& h_;
+  trim_mode trim_;
   std::vector<frame> stack_;
 };
 
@@ -895,17 +987,19 @@ const template_* helpers::find_template(std::string_view name) const {
 
 template_::template_(std::shared_ptr<const compiled_template> impl) : impl_(std::move(impl)) {}
 
-template_ template_::compile(std::string_view source, std::string name, const helpers& h) {
-  return template_(compiler(source, std::move(name), h).run());
+template_ template_::compile(std::string_view source, std::string name, const helpers& h,
+                             trim_mode trim) {
+  return template_(compiler(source, std::move(name), h, trim).run());
 }
 
-template_ template_::load_file(const std::filesystem::path& path, const helpers& h) {
+template_ template_::load_file(const std::filesystem::path& path, const helpers& h,
+                               trim_mode trim) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw template_error(path.string(), 0, 0, "cannot read the template file", "");
   std::ostringstream ss;
   ss << in.rdbuf();
   std::string src = ss.str();
-  return compile(src, path.string(), h);
+  return compile(src, path.string(), h, trim);
 }
 
 const std::string& template_::name() const { return impl_->name; }

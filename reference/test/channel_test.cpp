@@ -527,15 +527,20 @@ struct nested_setup {
     }
 };
 
+// A child that throws, or that push_patches to a URL that is not its root view's (Phoenix's
+// push_patch raises), dies alone.
 TEST(Nested, ChildCrashLeavesTheParentAlone) {
-    nested_setup s;
-    ASSERT_NO_FATAL_FAILURE(s.start());
-    auto out = s.fx.event(*s.o.client, "lv:child1", "2", "3", "boom");
-    ASSERT_EQ(out.size(), 1u);
-    EXPECT_EQ(enc(out[0]), R"(["2","2","lv:child1","phx_error",{}])");
-    out = s.fx.event(*s.o.client, s.o.topic, "1", "4", "inc");
-    ASSERT_EQ(out.size(), 1u);
-    EXPECT_EQ(response_of(out[0])["diff"]["0"], "1");
+    for (const char* event : {"boom", "patch_other"}) {
+        SCOPED_TRACE(event);
+        nested_setup s;
+        ASSERT_NO_FATAL_FAILURE(s.start());
+        auto out = s.fx.event(*s.o.client, "lv:child1", "2", "3", event);
+        ASSERT_EQ(out.size(), 1u);
+        EXPECT_EQ(enc(out[0]), R"(["2","2","lv:child1","phx_error",{}])");
+        out = s.fx.event(*s.o.client, s.o.topic, "1", "4", "inc");
+        ASSERT_EQ(out.size(), 1u);
+        EXPECT_EQ(response_of(out[0])["diff"]["0"], "1");
+    }
 }
 
 TEST(Nested, ParentCrashClosesTheChild) {
@@ -565,6 +570,40 @@ TEST(Nested, AChildOfAGoneParentIsStale) {
     out = fx.exchange(*o.client, frame{"5", "5", "lv:child1", "phx_join", payload});
     ASSERT_EQ(out.size(), 1u);
     EXPECT_EQ(out[0].payload["status"], "ok");
+}
+
+// LiveView 0.15.7: a nested view's push_patch is checked against the root view's route, sent
+// to the root (channel.ex handle_redirect), which runs handle_params and pushes live_patch and
+// its diff; the child answers its own event as usual.
+TEST(Nested, ChildPushPatchPatchesTheRootView) {
+    nested_setup s;
+    ASSERT_NO_FATAL_FAILURE(s.start());
+    auto out = s.fx.event(*s.o.client, "lv:child1", "2", "3", "patch_root");
+    ASSERT_EQ(out.size(), 3u);
+    EXPECT_EQ(enc(out[0]), R"(["2","3","lv:child1","phx_reply",{"response":{"diff":{"0":"1","e":[["from_child",{"x":1}]]}},"status":"ok"}])");
+    EXPECT_EQ(enc(out[1]), "[null,null,\"" + s.o.topic + "\",\"live_patch\",{\"kind\":\"replace\",\"to\":\"/parent?tab=2\"}]");
+    EXPECT_EQ(enc(out[2]), "[null,null,\"" + s.o.topic + "\",\"diff\",{\"2\":\"2\"}]");
+    // Both views go on.
+    out = s.fx.event(*s.o.client, s.o.topic, "1", "4", "inc");
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(response_of(out[0]), (value{{"diff", {{"0", "1"}}}}));
+    out = s.fx.event(*s.o.client, "lv:child1", "2", "5", "inc");
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(response_of(out[0]), (value{{"diff", {{"0", "2"}}}}));
+}
+
+TEST(Navigation, PushPatchDuringMountFailsTheJoinAndTheDisconnectedRender) {
+    fixture fx;
+    // Phoenix raises "attempted to live patch while mounting" in both renders.
+    EXPECT_EQ(fx.ep->get({.url = "/patch_mount"}).status, 500);
+    auto o = fx.open("/");
+    value sd = {{"id", "phx-pm"}, {"view", "PatchInMount"}, {"session", value::object()},
+                {"route", "/patch_mount"}, {"parent", nullptr}, {"parent_serial", 0}, {"root", "phx-pm"}};
+    std::string session = fx.ep->sign(sd, std::chrono::seconds(600));
+    auto out = fx.join(*o.client, "lv:phx-pm", "1", session, std::nullopt, 0,
+                       "http://127.0.0.1:4000/patch_mount");
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(response_of(out[0]), (value{{"reason", "join crashed"}}));
 }
 
 TEST(Navigation, PushPatchPushesLivePatchThenRepliesWithHandleParamsDiff) {

@@ -3,6 +3,8 @@
 // Phoenix's test/phoenix_live_view/diff_test.exs (v0.15.7) must give its expectations.
 #include <lvh/ref/engine.hpp>
 
+#include "golden_counter.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -18,43 +20,11 @@ using lvh::ref::render_context;
 using lvh::ref::template_;
 using lvh::ref::value;
 using lvh::ref::view_renderer;
+using lvh::ref::test::item_component;
 
 value J(const char* text) { return value::parse(text); }
 
-// --- the captured view ------------------------------------------------------------------
-
-const char* counter_source =
-    "<div id=\"counter\">\n"
-    "  <h1>Count: <span id=\"count\"><%= @count %></span></h1>\n"
-    "  <button id=\"inc\" phx-click=\"inc\">+</button>\n"
-    "  <button id=\"dec\" phx-click=\"dec\">-</button>\n"
-    "  <ul id=\"items\"><%= for i <- 1..@count//1 do %><li><%= i %></li><% end %></ul>\n"
-    "</div>\n"
-    "<form id=\"f\" phx-change=\"validate\" phx-submit=\"save\">\n"
-    "  <input type=\"text\" name=\"name\" value=\"<%= @name %>\"/>\n"
-    "  <button type=\"submit\">Save</button>\n"
-    "</form>\n"
-    "<p id=\"typed\">Typed: <%= @name %></p>\n"
-    "<%= if @submitted do %><p id=\"submitted\">Submitted: <%= @submitted %></p><% end %>\n"
-    "<%= live_component @socket, ItemComponent, id: \"comp1\", label: \"hello\" %>\n";
-
-class item_component : public live_component {
- public:
-  void mount(component_socket& s) override { s.assign("clicks", 0); }
-  const template_& render(const component_socket&) const override {
-    static const template_ t = template_::compile(
-        "<div id=\"comp-<%= @id %>\">\n"
-        "  <span><%= @label %>: <%= @clicks %></span>\n"
-        "  <button phx-click=\"bump\" phx-target=\"<%= @myself %>\">bump</button>\n"
-        "</div>\n",
-        "item_component");
-    return t;
-  }
-  void handle_event(std::string_view event, const value&, component_socket& s) override {
-    if (event != "bump") throw std::runtime_error("no clause");
-    s.assign("clicks", s.get("clicks").get<int>() + 1);
-  }
-};
+// --- the captured view (golden_counter.hpp) ---------------------------------------------
 
 struct capture {
   value join;
@@ -98,7 +68,7 @@ TEST(golden_phoenix_0_15_7, join_and_every_event_match_the_capture) {
 
   component_registry reg;
   reg.add<item_component>("ItemComponent");
-  template_ t = template_::compile(counter_source, "counter_live");
+  const template_& t = lvh::ref::test::counter_compiled();
   view_renderer r(reg, "phx-GOrxc2Sfg9398QKx");
   assigns a(J(R"({"count":0,"name":"","submitted":null})"));
   render_context ctx;

@@ -7,29 +7,6 @@
 
 namespace lvh::ref::test {
 
-const char* counter_template() {
-    return "<div id=\"counter\">\n"
-           "  <h1>Count: <span id=\"count\"><%= @count %></span></h1>\n"
-           "  <button id=\"inc\" phx-click=\"inc\">+</button>\n"
-           "  <button id=\"dec\" phx-click=\"dec\">-</button>\n"
-           "  <ul id=\"items\"><%= for i <- 1..@count//1 do %><li><%= i %></li><% end %></ul>\n"
-           "</div>\n"
-           "<form id=\"f\" phx-change=\"validate\" phx-submit=\"save\">\n"
-           "  <input type=\"text\" name=\"name\" value=\"<%= @name %>\"/>\n"
-           "  <button type=\"submit\">Save</button>\n"
-           "</form>\n"
-           "<p id=\"typed\">Typed: <%= @name %></p>\n"
-           "<%= if @submitted do %><p id=\"submitted\">Submitted: <%= @submitted %></p><% end %>\n"
-           "<%= live_component @socket, ItemComponent, id: \"comp1\", label: \"hello\" %>\n";
-}
-
-const char* item_component_template() {
-    return "<div id=\"comp-<%= @id %>\">\n"
-           "  <span><%= @label %>: <%= @clicks %></span>\n"
-           "  <button phx-click=\"bump\" phx-target=\"<%= @myself %>\">bump</button>\n"
-           "</div>\n";
-}
-
 namespace {
 
 const template_& compiled(const char* source, const char* name) {
@@ -40,18 +17,6 @@ const template_& compiled(const char* source, const char* name) {
     return it->second;
 }
 
-class item_component : public live_component {
-public:
-    void mount(component_socket& s) override { s.assign("clicks", 0); }
-    const template_& render(const component_socket&) const override {
-        return compiled(item_component_template(), "item_component");
-    }
-    void handle_event(std::string_view event, const value&, component_socket& s) override {
-        if (event != "bump") throw std::invalid_argument("ItemComponent: no clause for event");
-        s.assign("clicks", s.assigns().get("clicks").get<int>() + 1);
-    }
-};
-
 class counter_live : public live_view {
 public:
     void mount(const value&, const value&, socket& s) override {
@@ -60,7 +25,7 @@ public:
         s.assign("submitted", nullptr);
     }
     const template_& render(const socket&) const override {
-        return compiled(counter_template(), "counter_live");
+        return counter_compiled();
     }
     event_result handle_event(std::string_view event, const value& v, socket& s) override {
         int count = s.get("count").get<int>();
@@ -178,9 +143,14 @@ public:
     void mount(const value&, const value&, socket& s) override {
         s.assign("count", 0);
         s.assign("shared", "from-parent");
+        s.assign("tab", "none");
+    }
+    void handle_params(const value& params, const std::string&, socket& s) override {
+        s.assign("tab", params.value("tab", "none"));
     }
     const template_& render(const socket&) const override {
-        return compiled("<p>parent <%= @count %></p><%= live_render @socket, \"Child\", id: \"child1\" %>",
+        return compiled("<p>parent <%= @count %></p><%= live_render @socket, \"Child\", id: \"child1\" %>"
+                        "<i><%= @tab %></i>",
                         "parent");
     }
     event_result handle_event(std::string_view event, const value& v, socket& s) override {
@@ -204,6 +174,12 @@ public:
     event_result handle_event(std::string_view event, const value& v, socket& s) override {
         if (event == "inc") s.assign("count", count_of(s) + 1);
         else if (event == "boom") throw std::runtime_error("child boom");
+        else if (event == "patch_root") {
+            s.assign("count", count_of(s) + 1);
+            s.put_flash("info", "patched");
+            s.push_event("from_child", {{"x", 1}});
+            s.push_patch("/parent?tab=2", true);
+        } else if (event == "patch_other") s.push_patch("/crashy?page=2");
         else return live_view::handle_event(event, v, s);
         return noreply();
     }
@@ -263,6 +239,14 @@ public:
     }
 };
 
+class patch_in_mount_live : public live_view {
+public:
+    void mount(const value&, const value&, socket& s) override { s.push_patch("/patch_mount?x=1"); }
+    const template_& render(const socket&) const override {
+        return compiled("<p>never</p>", "patch_in_mount");
+    }
+};
+
 class broken_mount_live : public live_view {
 public:
     void mount(const value&, const value&, socket& s) override {
@@ -293,6 +277,7 @@ void add_test_views(view_registry& views, component_registry& components) {
     views.add<other_live>("Other");
     views.add<bouncer_live>("Bouncer");
     views.add<broken_mount_live>("Broken");
+    views.add<patch_in_mount_live>("PatchInMount");
 }
 
 lvh::ref::router test_router() {
@@ -307,6 +292,7 @@ lvh::ref::router test_router() {
     r.live("/other", "Other");
     r.live("/bounce", "Bouncer");
     r.live("/broken", "Broken");
+    r.live("/patch_mount", "PatchInMount");
     return r;
 }
 

@@ -2,6 +2,8 @@
 // deterministic scheduler, a page load, a connection through the in-process transport.
 #pragma once
 
+#include "golden_counter.hpp"
+
 #include <lvh/ref/channel.hpp>
 #include <lvh/ref/connection.hpp>
 #include <lvh/ref/endpoint.hpp>
@@ -17,9 +19,8 @@
 
 namespace lvh::ref::test {
 
-// The view and component of tests/data/real-frames/README.md (the phoenix-0.15.7 captures).
-const char* counter_template();
-const char* item_component_template();
+// The view and component of tests/data/real-frames/README.md (the phoenix-0.15.7 captures):
+// CounterLive over golden_counter.hpp's template and component.
 void add_golden_views(view_registry& views, component_registry& components);
 
 // Views the channel tests use, by name:
@@ -31,8 +32,12 @@ void add_golden_views(view_registry& views, component_registry& components);
 //                  "get" returns count
 //   "Ticker"       connected: send_after 1000 {"tick"}; each tick count+1 and re-arms
 //   "Chat"         subscribes "room"; event "say" broadcasts {"msg": text}; handle_info appends
-//   "Parent"       renders Child via live_render id "child1"; events "inc", "boom"
-//   "Child"        count; events "inc", "boom"
+//   "Parent"       renders Child via live_render id "child1", then @tab (handle_params' "tab",
+//                  "none" when absent); events "inc", "boom"
+//   "Child"        count; events "inc", "boom", "patch_root" (count+1, flash, push_event
+//                  "from_child", push_patch /parent?tab=2 replacing), "patch_other"
+//                  (push_patch /crashy)
+//   "PatchInMount" push_patch from mount (always)
 //   "Temp"         temporary assigns: messages reset to [] after each render
 //   "Echo"         mount assigns connect params/info and static_changed
 //   "Other"        a second routed view (for link_redirect)

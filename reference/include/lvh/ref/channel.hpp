@@ -107,6 +107,8 @@ private:
     value render_diff(render_context& ctx);
     void apply_context(render_context& ctx);
     void call_handle_params(const value& params, const std::string& uri);
+    // A nested view's push_patch, run by the root view (Phoenix's {:redirect, patch, flash}).
+    void patch_from_child(const navigation& nav, value flash);
     value route_params(const std::string& url, bool& same_view);
 
     void reply(const protocol::frame& request, bool ok, value response);
@@ -140,6 +142,12 @@ private:
     std::unique_ptr<lvh::ref::socket> socket_;
     std::unique_ptr<view_renderer> renderer_;
     std::weak_ptr<channel> parent_;
+    // The root of this view's tree (itself when root), and what its push_patch is checked
+    // against: Phoenix patches the root view from any view of the tree.
+    std::weak_ptr<channel> root_;
+    bool root_routed_ = false;
+    std::string root_view_name_;
+    std::string root_route_path_;
     bool routed_ = false;          // mounted by the router (gets handle_params)
     std::string route_path_;       // the route pattern that mounted it
     std::string url_;

@@ -123,6 +123,9 @@ public:
     // Returns and clears the pending pushes and navigation.
     state take_pending();
     bool redirected() const { return pending_.navigation.has_value(); }
+    bool patch_pending() const {
+        return pending_.navigation && pending_.navigation->type == navigation::kind::patch;
+    }
 
     void set_connect_params(value params) { connect_params_ = std::move(params); }
     void set_connect_info(value info) { connect_info_ = std::move(info); }

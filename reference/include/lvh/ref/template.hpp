@@ -84,16 +84,34 @@ class helpers {
   std::map<std::string, std::shared_ptr<const template_>, std::less<>> templates_;
 };
 
+/// EEx's `trim:` option: which whitespace around tags is dropped. Only spaces, tabs and line
+/// breaks (LF or CRLF) count; `<%%` is text, comments are tags.
+enum class trim_mode {
+  /// Text kept as written: `~L`, and EEx without `trim`.
+  none,
+  /// Elixir 1.10: a tag alone on its line (only spaces/tabs around it) loses that indentation
+  /// and its line break; whitespace before a tag counts as "alone" when the previous tag was
+  /// trimmed or it starts the template.
+  eex_1_10,
+  /// Elixir 1.11 and later: around every tag, blank lines and indentation collapse to one
+  /// line break on each side (when there was one); leading whitespace before a first tag
+  /// and all whitespace after the last tag go.
+  eex_1_11,
+};
+
 /// A compiled template. Cheap to copy: copies share the compiled form.
 class template_ {
  public:
-  /// The `~L` sigil: the source as is. `name` names it in errors.
+  /// The `~L` sigil: the source as is (it does not trim). `name` names it in errors.
   static template_ compile(std::string_view source, std::string name = "inline",
-                           const helpers& h = helpers::defaults());
-  /// An .html.leex file; its path (as given) names it in errors. Throws template_error
-  /// (line 0) when it cannot be read.
+                           const helpers& h = helpers::defaults(),
+                           trim_mode trim = trim_mode::none);
+  /// An .html.leex file; its path (as given) names it in errors. Phoenix compiles these with
+  /// `trim: true` (unless `:trim_on_html_eex_engine` is false), hence the default. Throws
+  /// template_error (line 0) when it cannot be read.
   static template_ load_file(const std::filesystem::path& path,
-                             const helpers& h = helpers::defaults());
+                             const helpers& h = helpers::defaults(),
+                             trim_mode trim = trim_mode::eex_1_11);
 
   const std::string& name() const;
   /// The fingerprint of the root: equal fingerprints mean equal statics and shape.
