@@ -1,0 +1,956 @@
+#include <lvh/testkit/live.hpp>
+
+#include "session.hpp"
+
+#include <lvh/dom/html.hpp>
+#include <lvh/protocol/frame.hpp>
+#include <lvh/sim/errors.hpp>
+#include <lvh/sim/forms.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+
+namespace lvh::testkit {
+
+namespace detail {
+
+std::string path_of(std::string_view url) {
+  auto scheme = url.find("://");
+  if (scheme != std::string_view::npos) {
+    auto slash = url.find('/', scheme + 3);
+    url = slash == std::string_view::npos ? std::string_view("/") : url.substr(slash);
+  }
+  if (auto hash = url.find('#'); hash != std::string_view::npos) url = url.substr(0, hash);
+  if (url.empty()) return "/";
+  return std::string(url);
+}
+
+namespace {
+
+std::string cookie_header(const std::map<std::string, std::string>& cookies) {
+  std::string out;
+  for (const auto& [k, v] : cookies) {
+    if (!out.empty()) out += "; ";
+    out += k + "=" + v;
+  }
+  return out;
+}
+
+std::map<std::string, std::string> parse_cookie_header(std::string_view header) {
+  std::map<std::string, std::string> out;
+  while (!header.empty()) {
+    auto semi = header.find(';');
+    std::string_view pair = header.substr(0, semi);
+    header = semi == std::string_view::npos ? std::string_view() : header.substr(semi + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    auto eq = pair.find('=');
+    if (eq == std::string_view::npos || eq == 0) continue;
+    out[std::string(pair.substr(0, eq))] = std::string(pair.substr(eq + 1));
+  }
+  return out;
+}
+
+}  // namespace
+
+sim::http_response session_pages::get(const sim::http_request& req) {
+  if (primed_ && primed_->first == req.url && req.headers.empty()) {
+    sim::http_response r = std::move(primed_->second);
+    primed_.reset();
+    return r;
+  }
+  // The browser's cookies win over the conn's: they are what the server set since.
+  auto merged = cookies_;
+  for (auto& [k, v] : parse_cookie_header(req.cookie)) merged[k] = v;
+  sim::http_request r = req;
+  r.cookie = cookie_header(merged);
+  return server_.pages().get(r);
+}
+
+std::vector<std::string> observing_transport::receive() {
+  auto frames = inner_->receive();
+  for (const auto& f : frames) owner_.observe(f);
+  return frames;
+}
+
+void observing_transport::advance(std::chrono::milliseconds d) {
+  (void)d;  // the browser's clock already reads the new time
+  owner_.client_advanced();
+}
+
+session::session(const conn& conn_in)
+    : server(conn_in.server),
+      c(conn_in),
+      epoch(conn_in.server->now()),
+      pages(*conn_in.server, conn_in.cookies),
+      transport(conn_in.server->open_transport(), *this) {
+  sim::browser_options opts = c.browser;
+  opts.profile = c.profile.value_or(server->default_profile());
+  opts.connect_params = c.connect_params;
+  browser = std::make_unique<sim::browser>(transport, pages, std::move(opts));
+}
+
+session::~session() { browser.reset(); }
+
+std::chrono::milliseconds session::client_time() const {
+  return epoch + std::chrono::milliseconds(browser ? browser->clock().now() : 0);
+}
+
+void session::client_advanced() { server->advance_to(client_time()); }
+
+void session::observe(const std::string& text) {
+  // Only navigation and crashes matter here; most frames are diffs, not worth a second parse.
+  if (text.find("redirect") == std::string::npos && text.find("phx_error") == std::string::npos) return;
+  auto f = protocol::decode(text);
+  if (!f) return;
+  auto add = [&](nav::kind k, const nlohmann::json& j) {
+    if (!j.is_object() || !j.contains("to") || !j["to"].is_string()) return;
+    nav n{k, j["to"].get<std::string>(), std::nullopt};
+    if (j.contains("flash") && j["flash"].is_string()) n.flash_token = j["flash"].get<std::string>();
+    if (k == nav::kind::patch) return;  // patches come from the browser (client ones too)
+    redirects.push_back(n);
+    action_redirects.push_back(std::move(n));
+  };
+  const auto& p = f->payload;
+  if (f->event == "phx_reply") {
+    if (!p.contains("response") || !p["response"].is_object()) return;
+    const auto& r = p["response"];
+    if (r.contains("live_redirect")) add(nav::kind::live_redirect, r["live_redirect"]);
+    if (r.contains("redirect")) add(nav::kind::redirect, r["redirect"]);
+  } else if (f->event == "live_redirect") {
+    add(nav::kind::live_redirect, p);
+  } else if (f->event == "redirect") {
+    add(nav::kind::redirect, p);
+  } else if (f->event == "phx_error") {
+    crashed_topics.insert(f->topic);
+  }
+}
+
+void session::collect() {
+  if (!browser) return;
+  for (auto& n : browser->take_navigations()) {
+    using k = sim::navigation_record::kind;
+    if (n.what == k::live_patch) {
+      patches.push_back({nav::kind::patch, n.url, std::nullopt});
+    } else if (n.what == k::live_redirect || n.what == k::redirect) {
+      // Server-initiated ones were seen on the wire already; a live link the user clicked
+      // was not.
+      const std::string p = path_of(n.url);
+      bool seen = std::any_of(action_redirects.begin(), action_redirects.end(),
+                              [&](const nav& r) { return path_of(r.to) == p; });
+      if (!seen) {
+        nav r{n.what == k::redirect ? nav::kind::redirect : nav::kind::live_redirect, p, n.flash};
+        redirects.push_back(r);
+        action_redirects.push_back(std::move(r));
+      }
+    }
+  }
+  for (auto& e : browser->take_push_events()) pushes.push_back(std::move(e));
+  for (auto& r : browser->take_hook_replies()) replies.push_back(std::move(r));
+}
+
+}  // namespace detail
+
+// -- conn ---------------------------------------------------------------------------------
+
+std::vector<std::shared_ptr<detail::session>> connection_factory::sessions() {
+  std::vector<std::shared_ptr<detail::session>> out;
+  std::vector<std::weak_ptr<detail::session>> keep;
+  for (auto& w : sessions_) {
+    if (auto s = w.lock()) {
+      out.push_back(s);
+      keep.push_back(w);
+    }
+  }
+  sessions_ = std::move(keep);
+  return out;
+}
+
+void connection_factory::add_session(const std::shared_ptr<detail::session>& s) {
+  sessions_.push_back(s);
+}
+
+conn build_conn(std::shared_ptr<connection_factory> server) {
+  conn c;
+  c.server = std::move(server);
+  return c;
+}
+
+conn put_connect_params(conn c, nlohmann::json params) {
+  c.connect_params = std::move(params);
+  return c;
+}
+
+conn init_test_session(conn c, const nlohmann::json& session) {
+  auto cookie = c.server ? c.server->session_cookie(session) : std::nullopt;
+  if (!cookie) throw testkit_error("unsupported", "init_test_session: this server cannot make session cookies");
+  c.cookies[std::string(session_cookie_name)] = *cookie;
+  return c;
+}
+
+conn put_req_cookie(conn c, std::string name, std::string value) {
+  c.cookies[std::move(name)] = std::move(value);
+  return c;
+}
+
+// -- results ------------------------------------------------------------------------------
+
+std::string_view to_string(redirect::kind k) noexcept {
+  return k == redirect::kind::live_redirect ? "live_redirect" : "redirect";
+}
+
+namespace {
+
+std::string describe_redirect(const redirect& r) {
+  std::string s = "{:error, {:" + std::string(to_string(r.what)) + ", %{to: " + sim::inspect_string(r.to);
+  if (!r.flash.empty()) s += ", flash: " + r.flash.dump();
+  return s + "}}}";
+}
+
+}  // namespace
+
+const live_result::ok_value& live_result::value() const {
+  if (const auto* r = std::get_if<redirect>(&v_))
+    throw testkit_error("not_live", "expected a mounted LiveView, got " + describe_redirect(*r));
+  return std::get<ok_value>(v_);
+}
+
+const redirect& live_result::redirect_value() const {
+  if (const auto* r = std::get_if<redirect>(&v_)) return *r;
+  throw testkit_error("not_redirected", "expected a redirect, but the LiveView mounted at " +
+                                            std::get<ok_value>(v_).view.path());
+}
+
+const std::string& render_result::html() const {
+  if (const auto* r = std::get_if<redirect>(&v_))
+    throw testkit_error("not_live", "expected rendered HTML, got " + describe_redirect(*r));
+  return std::get<std::string>(v_);
+}
+
+const redirect& render_result::redirect_value() const {
+  if (const auto* r = std::get_if<redirect>(&v_)) return *r;
+  throw testkit_error("not_redirected", "expected a redirect, but the event rendered");
+}
+
+// -- views --------------------------------------------------------------------------------
+
+detail::session& view::session() const {
+  if (!s_) throw testkit_error("view_gone", "an empty view handle");
+  return *s_;
+}
+
+std::string view::url() const { return s_ && s_->browser ? s_->browser->url() : std::string(); }
+std::string view::path() const { return detail::path_of(url()); }
+
+bool view::alive() const {
+  if (!s_ || !s_->browser) return false;
+  auto v = s_->browser->view(id_);
+  return v && v->joined;
+}
+
+std::string view::describe() const {
+  if (!s_) return "view (none)";
+  std::string s = "view " + id_ + " at " + path();
+  if (!s_->last_action.empty()) s += " (last action: " + s_->last_action + ")";
+  return s;
+}
+
+std::string view_element::describe() const {
+  std::string s = "element(" + sim::inspect_string(selector);
+  if (!filter.empty()) s += ", " + filter.describe();
+  return s + ")";
+}
+
+sim::browser& browser_of(const view& v) { return *v.session().browser; }
+
+namespace {
+
+using detail::session;
+
+dom::node& container_of(const view& v) {
+  session& s = v.session();
+  auto info = s.browser->view(v.id());
+  if (!info || !info->container) {
+    std::string msg = v.describe() + " is no longer on the page";
+    if (!s.redirects.empty()) msg += " (the page redirected to " + s.redirects.back().to + ")";
+    throw testkit_error("view_gone", msg);
+  }
+  return *info->container;
+}
+
+dom::node& resolve(const view_element& e) {
+  return sim::find_one(container_of(e.view), e.selector, e.filter);
+}
+
+redirect to_redirect(session& s, const detail::nav& n) {
+  redirect r;
+  r.what = n.what == detail::nav::kind::redirect ? redirect::kind::redirect : redirect::kind::live_redirect;
+  r.to = n.to;
+  r.flash_token = n.flash_token;
+  if (n.flash_token) r.flash = s.server->verify_flash(*n.flash_token);
+  return r;
+}
+
+// Runs one user action on the view's page and returns the view's HTML after it, or the
+// redirect it caused.
+template <class Fn>
+render_result perform(const view& v, std::string what, Fn&& act) {
+  session& s = v.session();
+  (void)container_of(v);
+  s.collect();
+  s.action_redirects.clear();
+  s.crashed_topics.clear();
+  s.last_action = std::move(what);
+  std::optional<std::string> link_to;
+  act(*s.browser, link_to);
+  s.collect();
+  if (!s.action_redirects.empty()) {
+    redirect r = to_redirect(s, s.action_redirects.front());
+    r.followed = s.shared_from_this();
+    return r;
+  }
+  if (link_to) {
+    redirect r;
+    r.to = *link_to;
+    return r;
+  }
+  auto info = s.browser->view(v.id());
+  if (info && !info->joined) {
+    std::string msg = v.describe() + " crashed (the server sent phx_error); see the server log";
+    if (!s.browser->errors().empty()) msg += "; client: " + s.browser->errors().back();
+    throw testkit_error("view_crashed", msg);
+  }
+  return s.browser->view_html(v.id());
+}
+
+bool is_scalar(const json& j) { return j.is_string() || j.is_number() || j.is_boolean(); }
+std::string scalar_text(const json& j) { return j.is_string() ? j.get<std::string>() : j.dump(); }
+
+// Extra values for element events, as phx-value-* attributes for the duration of the action
+// (LiveViewTest merges them into the phx-value-* ones).
+class extra_values {
+ public:
+  extra_values(dom::node& el, const json& value, dom::node& root) : el_(&el), root_(&root) {
+    if (!value.is_object()) throw testkit_error("bad_value", "event values must be an object");
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (it.key() == "key") continue;  // keyboard events: the key itself
+      if (!is_scalar(it.value()))
+        throw testkit_error("bad_value", "value " + it.key() + " must be a string, number or boolean");
+      std::string name = "phx-value-" + it.key();
+      const std::string* old = el.get_attribute(name);
+      saved_.push_back({name, old ? std::optional<std::string>(*old) : std::nullopt,
+                        scalar_text(it.value())});
+      el.set_attribute(name, scalar_text(it.value()));
+    }
+  }
+  ~extra_values() {
+    if (saved_.empty() || !attached()) return;
+    for (const auto& s : saved_) {
+      const std::string* now = el_->get_attribute(s.name);
+      if (!now || *now != s.set) continue;  // a patch rewrote it
+      if (s.old) el_->set_attribute(s.name, *s.old);
+      else el_->remove_attribute(s.name);
+    }
+  }
+  extra_values(const extra_values&) = delete;
+  extra_values& operator=(const extra_values&) = delete;
+
+ private:
+  struct saved {
+    std::string name;
+    std::optional<std::string> old;
+    std::string set;
+  };
+  // Whether the element is still in the tree (patches may have replaced it): found by
+  // identity, never dereferenced before.
+  bool attached() const {
+    std::vector<const dom::node*> todo{root_};
+    while (!todo.empty()) {
+      const dom::node* n = todo.back();
+      todo.pop_back();
+      if (n == el_) return true;
+      for (const auto& c : n->children()) todo.push_back(c.get());
+    }
+    return false;
+  }
+  dom::node* el_;
+  dom::node* root_;
+  std::vector<saved> saved_;
+};
+
+[[noreturn]] void throw_no_binding(const view_element& e, dom::node& node, std::string_view binding) {
+  throw sim::usage_error(sim::usage_errc::no_binding,
+                         "element selected by " + sim::inspect_string(e.selector) +
+                             " does not have " + std::string(binding) + " attribute",
+                         dom::serialize(node));
+}
+
+void check_result(const view_element& e, dom::node& node, const sim::dispatch_result& r,
+                  std::string_view binding) {
+  if (r.missing) throw_no_binding(e, node, r.missing->binding.empty() ? binding : r.missing->binding);
+  if (r.skipped && *r.skipped == "not_in_form")
+    throw sim::usage_error(sim::usage_errc::not_in_form,
+                           "element selected by " + sim::inspect_string(e.selector) +
+                               " is not inside a form",
+                           dom::serialize(node));
+}
+
+json deep_merge(json base, const json& over) {
+  if (!base.is_object() || !over.is_object()) return over.is_null() ? base : over;
+  for (auto it = over.begin(); it != over.end(); ++it) {
+    if (base.contains(it.key())) base[it.key()] = deep_merge(base[it.key()], it.value());
+    else base[it.key()] = it.value();
+  }
+  return base;
+}
+
+std::string absolute(const conn& c, std::string_view path) {
+  if (path.find("://") != std::string_view::npos) return std::string(path);
+  std::string base = c.server->base_url();
+  if (!path.empty() && path.front() != '/') base += '/';
+  return base + std::string(path);
+}
+
+std::string event_description(std::string_view kind, const view_element& e) {
+  return std::string(kind) + " on " + e.describe();
+}
+
+using act_fn = std::function<sim::dispatch_result(sim::browser&, dom::node&)>;
+
+// An element event of the simple kinds: click, key, focus, blur.
+render_result element_event(const view_element& e, const json& value, std::string_view kind,
+                            std::string_view binding, const act_fn& fn) {
+  dom::node& node = resolve(e);
+  sim::check_enabled(node, kind, e.selector);
+  return perform(e.view, event_description(kind, e), [&](sim::browser& b, std::optional<std::string>& link) {
+    extra_values extra(node, value, b.document());
+    auto r = fn(b, node);
+    if (r.missing && r.missing->href && kind == "click") {
+      // A plain link: the browser would load it. The href as written, as LiveViewTest has it.
+      const std::string* href = node.get_attribute("href");
+      link = href ? *href : *r.missing->href;
+      return;
+    }
+    check_result(e, node, r, binding);
+  });
+}
+
+// Events pushed to the view itself (LiveViewTest's render_*(view, event, value)): the
+// simulator pushes them as a hook on the container would, which the server handles as the
+// same event with the same value.
+render_result view_event(const view& v, std::string_view kind, std::string_view event, const json& value) {
+  dom::node& container = container_of(v);
+  return perform(v, std::string(kind) + " " + sim::inspect_string(event) + " on the view",
+                 [&](sim::browser& b, std::optional<std::string>&) {
+                   b.hook_push(container, std::string(event), value);
+                 });
+}
+
+}  // namespace
+
+// -- mounting -----------------------------------------------------------------------------
+
+live_result live(const conn& c, std::string_view path) {
+  if (!c.server) throw testkit_error("unsupported", "live: the conn has no server");
+  auto s = std::make_shared<session>(c);
+  c.server->add_session(s);
+  const std::string url = absolute(c, path);
+
+  sim::http_request req{url, {}, {}};
+  sim::http_response resp = s->pages.get(req);
+  if (resp.status >= 300 && resp.status < 400 && resp.location) {
+    // Redirected by the disconnected mount: nothing joins (LiveViewTest's error_redirect_conn).
+    redirect r;
+    r.to = *resp.location;
+    for (const auto& line : resp.set_cookie) {
+      const std::string prefix = std::string(flash_cookie_name) + "=";
+      if (line.rfind(prefix, 0) != 0) continue;
+      std::string token = line.substr(prefix.size(), line.find(';') - prefix.size());
+      if (token.empty()) continue;
+      r.flash_token = token;
+      r.flash = c.server->verify_flash(token);
+    }
+    return r;
+  }
+  if (resp.status != 200)
+    throw testkit_error("http_status", "GET " + std::string(path) + " answered " + std::to_string(resp.status));
+  s->pages.prime(url, std::move(resp));
+  s->last_action = "live " + std::string(path);
+  s->browser->visit(url);
+  s->collect();
+  if (!s->action_redirects.empty()) {
+    redirect r = to_redirect(*s, s->action_redirects.front());
+    r.followed = s;
+    return r;
+  }
+  auto main = s->browser->main_view();
+  if (!main) {
+    auto all = s->browser->views();
+    if (all.empty())
+      throw testkit_error("not_live", "GET " + std::string(path) + " is not a LiveView page");
+    main = all.front();
+  }
+  if (!main->joined) {
+    std::string msg = "the LiveView at " + std::string(path) + " did not join";
+    for (const auto& e : s->browser->errors()) msg += "; " + e;
+    throw testkit_error("view_crashed", msg);
+  }
+  s->action_redirects.clear();
+  view v(s, main->id);
+  return live_result::ok_value{v, s->browser->view_html(main->id)};
+}
+
+live_result live_isolated(const conn& c, std::string_view view_name, const json& session) {
+  auto path = c.server ? c.server->isolated_path(view_name, session) : std::nullopt;
+  if (!path) throw testkit_error("unsupported", "live_isolated: this server cannot mount views outside its router");
+  return live(c, *path);
+}
+
+// -- reading ------------------------------------------------------------------------------
+
+std::string render(const view& v) {
+  (void)container_of(v);
+  return v.session().browser->view_html(v.id());
+}
+
+std::string render(const view_element& e) { return dom::serialize(resolve(e)); }
+
+view_element element(const view& v, std::string selector, text_filter filter) {
+  return testkit::view_element{v, std::move(selector), std::move(filter), std::nullopt, std::nullopt};
+}
+
+view_element put_submitter(view_element form, std::string selector) {
+  form.submitter = std::move(selector);
+  return form;
+}
+
+view_element form(const view& v, std::string selector, json data) {
+  return testkit::view_element{v, std::move(selector), {}, std::move(data), std::nullopt};
+}
+
+bool has_element(const view& v, std::string_view selector, const text_filter& filter) {
+  return sim::has_element(container_of(v), selector, filter);
+}
+
+bool has_element(const view_element& e) { return has_element(e.view, e.selector, e.filter); }
+
+std::optional<std::string> page_title(const view& v) {
+  std::string t = v.session().browser->title();
+  if (t.empty()) return std::nullopt;
+  return t;
+}
+
+std::vector<view> live_children(const view& parent) {
+  std::vector<view> out;
+  for (const auto& info : parent.session().browser->views())
+    if (info.parent_id && *info.parent_id == parent.id()) out.emplace_back(parent.session_ptr(), info.id);
+  return out;
+}
+
+std::optional<view> find_live_child(const view& parent, std::string_view child_id) {
+  for (auto& c : live_children(parent))
+    if (c.id() == child_id) return c;
+  return std::nullopt;
+}
+
+// -- events -------------------------------------------------------------------------------
+
+render_result render_click(const view_element& e, const json& value) {
+  return element_event(e, value, "click", "phx-click",
+                       [](sim::browser& b, dom::node& n) { return b.click(n); });
+}
+
+render_result render_click(const view& v, std::string_view event, const json& value) {
+  return view_event(v, "click", event, value);
+}
+
+render_result render_change(const view_element& e, const json& value) {
+  dom::node& node = resolve(e);
+  sim::check_enabled(node, "change", e.selector);
+  json data = deep_merge(e.form_data.value_or(json::object()), value);
+  if (data.is_object()) data.erase("_target");  // the simulator targets the first field given
+  return perform(e.view, event_description("change", e), [&](sim::browser& b, std::optional<std::string>&) {
+    sim::dispatch_result r;
+    if (node.tag() == "form") {
+      r = b.change_form(node, data);
+    } else if (data.is_object() && data.contains("value") && is_scalar(data["value"])) {
+      r = b.change(node, scalar_text(data["value"]));
+    } else {
+      r = b.change(node);
+    }
+    if (r.missing && node.has_attribute("phx-change") && !sim::form_owner(node))
+      r.skipped = "not_in_form";  // bound, but the client only listens within forms
+    if (r.skipped && *r.skipped == "not_in_form") r.missing.reset();
+    check_result(e, node, r, "phx-change");
+  });
+}
+
+render_result render_change(const view& v, std::string_view event, const json& value) {
+  return view_event(v, "change", event, value);
+}
+
+render_result render_submit(const view_element& e, const json& value) {
+  dom::node& node = resolve(e);
+  if (node.tag() != "form")
+    throw sim::usage_error(sim::usage_errc::not_a_form,
+                           "phx-submit is only allowed in forms, got " + sim::inspect_string(node.tag()),
+                           dom::serialize(node));
+  json data = deep_merge(e.form_data.value_or(json::object()), value);
+  if (e.submitter) (void)sim::find_submitter(node, *e.submitter);  // usage errors first
+  return perform(e.view, event_description("submit", e), [&](sim::browser& b, std::optional<std::string>&) {
+    if (data.is_object() && !data.empty()) {
+      // The simulator fills forms by typing into them, so a form with phx-change also sends
+      // that change first (LiveViewTest does not); see docs/testkit.md.
+      b.change_form(node, data);
+    }
+    // The change's patch may have replaced elements: look them up again.
+    dom::node& form_now = resolve(e);
+    const dom::node* submitter = e.submitter ? &sim::find_submitter(form_now, *e.submitter) : nullptr;
+    auto r = b.submit(form_now, submitter);
+    check_result(e, form_now, r, "phx-submit");
+  });
+}
+
+render_result render_submit(const view& v, std::string_view event, const json& value) {
+  return view_event(v, "submit", event, value);
+}
+
+namespace {
+std::string key_of(const json& value) {
+  if (value.is_object() && value.contains("key") && value["key"].is_string()) return value["key"];
+  return std::string();
+}
+}  // namespace
+
+render_result render_keydown(const view_element& e, const json& value) {
+  std::string key = key_of(value);
+  return element_event(e, value, "keydown", "phx-keydown",
+                       [key](sim::browser& b, dom::node& n) { return b.keydown(n, key); });
+}
+render_result render_keydown(const view_element& e, std::string key) {
+  return render_keydown(e, json{{"key", std::move(key)}});
+}
+render_result render_keydown(const view& v, std::string_view event, const json& value) {
+  return view_event(v, "keydown", event, value);
+}
+render_result render_keyup(const view_element& e, const json& value) {
+  std::string key = key_of(value);
+  return element_event(e, value, "keyup", "phx-keyup",
+                       [key](sim::browser& b, dom::node& n) { return b.keyup(n, key); });
+}
+render_result render_keyup(const view_element& e, std::string key) {
+  return render_keyup(e, json{{"key", std::move(key)}});
+}
+render_result render_keyup(const view& v, std::string_view event, const json& value) {
+  return view_event(v, "keyup", event, value);
+}
+render_result render_focus(const view_element& e, const json& value) {
+  return element_event(e, value, "focus", "phx-focus",
+                       [](sim::browser& b, dom::node& n) { return b.focus(n); });
+}
+render_result render_focus(const view& v, std::string_view event, const json& value) {
+  return view_event(v, "focus", event, value);
+}
+render_result render_blur(const view_element& e, const json& value) {
+  return element_event(e, value, "blur", "phx-blur",
+                       [](sim::browser& b, dom::node& n) { return b.blur(n); });
+}
+render_result render_blur(const view& v, std::string_view event, const json& value) {
+  return view_event(v, "blur", event, value);
+}
+
+render_result render_hook(const view& v, std::string_view event, const json& value) {
+  return view_event(v, "hook", event, value);
+}
+
+render_result render_hook(const view_element& e, std::string_view event, const json& value) {
+  dom::node& node = resolve(e);
+  if (!node.has_attribute("phx-hook"))
+    throw sim::usage_error(sim::usage_errc::no_hook,
+                           "element selected by " + sim::inspect_string(e.selector) +
+                               " does not have phx-hook attribute",
+                           dom::serialize(node));
+  return perform(e.view, "hook " + sim::inspect_string(event) + " on " + e.describe(),
+                 [&](sim::browser& b, std::optional<std::string>&) {
+                   if (const std::string* target = node.get_attribute("phx-target"))
+                     b.hook_push_to(node, *target, std::string(event), value);
+                   else
+                     b.hook_push(node, std::string(event), value);
+                 });
+}
+
+render_result render_patch(const view& v, std::string_view path) {
+  return perform(v, "patch to " + std::string(path), [&](sim::browser& b, std::optional<std::string>&) {
+    b.live_patch(absolute(v.session().c, path));
+  });
+}
+
+// -- navigation ---------------------------------------------------------------------------
+
+namespace {
+
+bool same_path(std::string_view a, std::string_view b) { return detail::path_of(a) == detail::path_of(b); }
+
+std::string kind_name(detail::nav::kind k) {
+  switch (k) {
+    case detail::nav::kind::patch: return "patch";
+    case detail::nav::kind::live_redirect: return "live_redirect";
+    case detail::nav::kind::redirect: return "redirect";
+  }
+  return "?";
+}
+
+// LiveViewTest's assert_navigation: the first queued navigation (to `to` when given) is
+// consumed; without one, the message names the last one seen.
+detail::nav take_nav(const view& v, std::deque<detail::nav>& q, std::string_view kind,
+                     std::optional<std::string_view> to) {
+  auto it = std::find_if(q.begin(), q.end(), [&](const detail::nav& n) { return !to || same_path(n.to, *to); });
+  if (it != q.end()) {
+    detail::nav n = *it;
+    q.erase(it);
+    return n;
+  }
+  std::string msg = "expected " + v.describe() + " to " + std::string(kind);
+  if (to) msg += " to " + sim::inspect_string(*to);
+  if (q.empty()) msg += ", but got none";
+  else msg += ", but got a " + kind_name(q.back().what) + " to " + sim::inspect_string(detail::path_of(q.back().to));
+  throw assertion_error(msg);
+}
+
+}  // namespace
+
+std::string assert_patch(const view& v, std::optional<std::string_view> to) {
+  auto& s = v.session();
+  s.collect();
+  return detail::path_of(take_nav(v, s.patches, "patch", to).to);
+}
+
+void assert_patched(const view& v, std::string_view to) { (void)assert_patch(v, to); }
+
+void refute_patched(const view& v, std::optional<std::string_view> to) {
+  auto& s = v.session();
+  s.collect();
+  for (const auto& n : s.patches) {
+    if (to && !same_path(n.to, *to)) continue;
+    std::string msg = "expected " + v.describe() + " not to patch";
+    if (to) msg += " to " + sim::inspect_string(*to);
+    throw assertion_error(msg + ", but got a patch to " + sim::inspect_string(detail::path_of(n.to)));
+  }
+}
+
+std::pair<std::string, json> assert_redirect(const view& v, std::optional<std::string_view> to) {
+  auto& s = v.session();
+  s.collect();
+  detail::nav n = take_nav(v, s.redirects, "redirect", to);
+  json flash = n.flash_token ? s.server->verify_flash(*n.flash_token) : json::object();
+  return {detail::path_of(n.to), flash};
+}
+
+json assert_redirected(const view& v, std::string_view to) { return assert_redirect(v, to).second; }
+
+void refute_redirected(const view& v, std::string_view to) {
+  auto& s = v.session();
+  s.collect();
+  for (const auto& n : s.redirects)
+    if (same_path(n.to, to))
+      throw assertion_error("expected " + v.describe() + " not to redirect to " + sim::inspect_string(to) +
+                            ", but got a " + kind_name(n.what) + " to " + sim::inspect_string(detail::path_of(n.to)));
+}
+
+live_result follow_redirect(const redirect& r, const conn& c, std::optional<std::string_view> to) {
+  if (to && !same_path(*to, r.to))
+    throw testkit_error("redirect_mismatch", "expected LiveView to redirect to " + sim::inspect_string(*to) +
+                                                 ", but got " + sim::inspect_string(r.to));
+  if (r.followed && r.followed->browser) {
+    // The simulated tab followed it already: that page is the result (no second mount).
+    auto& s = *r.followed;
+    auto main = s.browser->main_view();
+    if (main && main->joined && same_path(s.browser->url(), r.to)) {
+      s.action_redirects.clear();
+      return live_result::ok_value{view(r.followed, main->id), s.browser->view_html(main->id)};
+    }
+  }
+  conn next = c;
+  if (r.flash_token) next.cookies[std::string(flash_cookie_name)] = *r.flash_token;
+  return live(next, r.to);
+}
+
+live_result follow_redirect(const render_result& r, const conn& c, std::optional<std::string_view> to) {
+  if (!r.is_redirect()) throw testkit_error("not_redirected", "LiveView did not redirect");
+  return follow_redirect(r.redirect_value(), c, to);
+}
+
+live_result follow_redirect(const live_result& r, const conn& c, std::optional<std::string_view> to) {
+  if (!r.is_redirect()) throw testkit_error("not_redirected", "LiveView did not redirect");
+  return follow_redirect(r.redirect_value(), c, to);
+}
+
+live_result live_redirect(const view& v, std::string_view path) {
+  auto& s = v.session();
+  auto result = perform(v, "live_redirect to " + std::string(path), [&](sim::browser& b, std::optional<std::string>&) {
+    b.live_redirect(absolute(s.c, path));
+  });
+  if (!result.is_redirect()) throw testkit_error("view_gone", "live_redirect to " + std::string(path) + " did not navigate");
+  const redirect& r = result.redirect_value();
+  // The user's own navigation is not a redirect to report unless the server redirected on.
+  if (r.followed && same_path(r.to, path)) {
+    for (auto it = s.redirects.begin(); it != s.redirects.end(); ++it)
+      if (same_path(it->to, path)) {
+        s.redirects.erase(it);
+        break;
+      }
+    auto main = s.browser->main_view();
+    if (main && main->joined && same_path(s.browser->url(), path))
+      return live_result::ok_value{view(v.session_ptr(), main->id), s.browser->view_html(main->id)};
+  }
+  return r;
+}
+
+// -- pushes and replies -------------------------------------------------------------------
+
+bool json_matches(const json& pattern, const json& actual) {
+  if (pattern.is_null()) return true;
+  if (pattern.is_object()) {
+    if (!actual.is_object()) return false;
+    for (auto it = pattern.begin(); it != pattern.end(); ++it) {
+      auto a = actual.find(it.key());
+      if (a == actual.end() || !json_matches(it.value(), *a)) return false;
+    }
+    return true;
+  }
+  if (pattern.is_array()) {
+    if (!actual.is_array() || actual.size() != pattern.size()) return false;
+    for (std::size_t i = 0; i < pattern.size(); ++i)
+      if (!json_matches(pattern[i], actual[i])) return false;
+    return true;
+  }
+  return pattern == actual;
+}
+
+json assert_push_event(const view& v, std::string_view event, const json& payload) {
+  auto& s = v.session();
+  s.collect();
+  for (auto it = s.pushes.begin(); it != s.pushes.end(); ++it) {
+    if (it->view_id != v.id() || it->event != event || !json_matches(payload, it->payload)) continue;
+    json p = it->payload;
+    s.pushes.erase(it);
+    return p;
+  }
+  std::string msg = "expected " + v.describe() + " to push event " + sim::inspect_string(event);
+  if (!payload.is_null()) msg += " matching " + payload.dump();
+  std::string seen;
+  for (const auto& p : s.pushes)
+    if (p.view_id == v.id()) seen += "\n  " + sim::inspect_string(p.event) + " " + p.payload.dump();
+  throw assertion_error(msg + (seen.empty() ? ", but none was pushed" : ", pushed events:" + seen));
+}
+
+json assert_reply(const view& v, const json& payload) {
+  auto& s = v.session();
+  s.collect();
+  for (auto it = s.replies.begin(); it != s.replies.end(); ++it) {
+    if (it->view_id != v.id() || !json_matches(payload, it->reply)) continue;
+    json r = it->reply;
+    s.replies.erase(it);
+    return r;
+  }
+  std::string msg = "expected " + v.describe() + " to reply";
+  if (!payload.is_null()) msg += " matching " + payload.dump();
+  std::string seen;
+  for (const auto& r : s.replies)
+    if (r.view_id == v.id()) seen += "\n  " + r.reply.dump() + " (to " + sim::inspect_string(r.event) + ")";
+  throw assertion_error(msg + (seen.empty() ? ", but no reply came" : ", replies:" + seen));
+}
+
+// -- time -----------------------------------------------------------------------------------
+
+namespace {
+
+void advance_server(connection_factory& server, std::chrono::milliseconds d) {
+  if (d.count() < 0) throw testkit_error("bad_value", "advance: negative duration");
+  auto sessions = server.sessions();
+  std::chrono::milliseconds target = server.now();
+  for (auto& s : sessions) target = std::max(target, s->client_time());
+  target += d;
+  // Each tab's clock runs up to the same instant; the server's clock follows them (and runs
+  // alone to the end when no tab is open).
+  for (auto& s : sessions) {
+    auto behind = target - s->client_time();
+    if (behind.count() > 0) s->browser->advance(behind.count());
+  }
+  server.advance_to(target);
+  for (auto& s : sessions) {
+    s->browser->settle();
+    s->collect();
+  }
+}
+
+}  // namespace
+
+void advance_time(const view& v, std::chrono::milliseconds d) { advance_server(*v.session().server, d); }
+
+void advance_time(const conn& c, std::chrono::milliseconds d) {
+  if (!c.server) throw testkit_error("unsupported", "advance: the conn has no server");
+  advance_server(*c.server, d);
+}
+
+// -- tools ----------------------------------------------------------------------------------
+
+namespace {
+
+std::string write_temp_html(const std::string& html) {
+  static std::atomic<unsigned> counter{0};
+  std::random_device rd;
+  auto name = "lvh-open-browser-" + std::to_string(rd()) + "-" + std::to_string(++counter) + ".html";
+  auto path = std::filesystem::temp_directory_path() / name;
+  std::ofstream out(path, std::ios::binary);
+  out << html;
+  if (!out) throw testkit_error("unsupported", "open_browser: cannot write " + path.string());
+  return path.string();
+}
+
+std::string page_around(sim::browser& b, const std::string& content) {
+  std::string head = "<head></head>";
+  std::vector<const dom::node*> todo{&b.document()};
+  while (!todo.empty()) {
+    const dom::node* n = todo.back();
+    todo.pop_back();
+    if (n->is_element() && n->tag() == "head") {
+      head = dom::serialize(*n);
+      break;
+    }
+    for (const auto& c : n->children()) todo.push_back(c.get());
+  }
+  return "<!DOCTYPE html>\n<html>" + head + "<body>" + content + "</body></html>\n";
+}
+
+std::string open_html(const std::string& html, const std::function<void(const std::string&)>& open) {
+  std::string path = write_temp_html(html);
+  std::cout << "open_browser: " << path << std::endl;
+  if (open) open(path);
+  return path;
+}
+
+}  // namespace
+
+std::string open_browser(const view& v, std::function<void(const std::string&)> open) {
+  auto& b = *v.session().browser;
+  dom::node& container = container_of(v);
+  std::string html = container.has_attribute("data-phx-main") ? b.html()
+                                                              : page_around(b, dom::serialize(container));
+  return open_html(html, open);
+}
+
+std::string open_browser(const view_element& e, std::function<void(const std::string&)> open) {
+  return open_html(page_around(*e.view.session().browser, render(e)), open);
+}
+
+std::string render_component(const conn& c, std::string_view component, const json& assigns) {
+  auto html = c.server ? c.server->render_component(component, assigns) : std::nullopt;
+  if (!html) throw testkit_error("unsupported", "render_component: this server cannot render components alone");
+  return *html;
+}
+
+}  // namespace lvh::testkit

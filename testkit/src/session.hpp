@@ -1,0 +1,99 @@
+// One simulated browser tab of a test: the browser, its socket (observed, so navigation on
+// the wire is seen exactly), its page loads (with the conn's cookies) and the queues the
+// asserts consume. Private to the testkit.
+#pragma once
+
+#include <lvh/sim/browser.hpp>
+#include <lvh/sim/transport.hpp>
+#include <lvh/testkit/connection.hpp>
+#include <lvh/testkit/live.hpp>
+
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lvh::testkit::detail {
+
+struct session;
+
+/// Page loads with the conn's cookies under the browser's own; the first response of live()
+/// is fetched by the testkit itself and handed to the browser once (primed), so the page is
+/// rendered by the server once, as one GET in LiveViewTest.
+class session_pages final : public sim::page_source {
+ public:
+  session_pages(connection_factory& server, std::map<std::string, std::string> cookies)
+      : server_(server), cookies_(std::move(cookies)) {}
+  sim::http_response get(const sim::http_request& req) override;
+  void prime(std::string url, sim::http_response r) { primed_.emplace(std::move(url), std::move(r)); }
+
+ private:
+  connection_factory& server_;
+  std::map<std::string, std::string> cookies_;
+  std::optional<std::pair<std::string, sim::http_response>> primed_;
+};
+
+/// The factory's transport, with every received frame looked at for navigation and crashes,
+/// and virtual time handed to the server's clock.
+class observing_transport final : public sim::transport {
+ public:
+  observing_transport(std::unique_ptr<sim::transport> inner, session& owner)
+      : inner_(std::move(inner)), owner_(owner) {}
+  bool connect(const sim::connect_request& req) override { return inner_->connect(req); }
+  void send(std::string text) override { inner_->send(std::move(text)); }
+  std::vector<std::string> receive() override;
+  void pump() override { inner_->pump(); }
+  void close() override { inner_->close(); }
+  bool is_open() const override { return inner_->is_open(); }
+  void advance(std::chrono::milliseconds d) override;
+
+ private:
+  std::unique_ptr<sim::transport> inner_;
+  session& owner_;
+};
+
+struct nav {
+  enum class kind : unsigned char { patch, live_redirect, redirect };
+  kind what = kind::patch;
+  std::string to;
+  std::optional<std::string> flash_token;
+};
+
+struct session : std::enable_shared_from_this<session> {
+  session(const conn& c);
+  ~session();
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+
+  /// Moves the browser's records into the queues below.
+  void collect();
+  /// Called by the transport for each frame received.
+  void observe(const std::string& text);
+  /// The client's clock moved: the server's follows.
+  void client_advanced();
+  std::chrono::milliseconds client_time() const;
+
+  std::shared_ptr<connection_factory> server;
+  conn c;
+  std::chrono::milliseconds epoch{0};
+  session_pages pages;
+  observing_transport transport;
+  std::unique_ptr<sim::browser> browser;
+
+  std::deque<nav> patches;    // for assert_patch
+  std::deque<nav> redirects;  // for assert_redirect
+  std::vector<nav> action_redirects;  // since the current action began
+  std::set<std::string> crashed_topics;
+  std::deque<sim::pushed_event> pushes;
+  std::deque<sim::hook_reply> replies;
+  std::string last_action;
+};
+
+/// "/a?b" of "http://h:1/a?b#c"; a path stays as it is.
+std::string path_of(std::string_view url);
+
+}  // namespace lvh::testkit::detail

@@ -1,0 +1,310 @@
+// The LiveViewTest API end to end against small views on the in-process reference runtime.
+#include "test_views.hpp"
+
+#include <lvh/testkit/gtest.hpp>
+#include <lvh/testkit/live.hpp>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace lvh::testkit {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class LiveTest : public ::testing::Test {
+ protected:
+  std::shared_ptr<in_process_server> server = test::make_server();
+  conn c = build_conn(server);
+};
+
+TEST_F(LiveTest, LiveMountsAndRendersTheConnectedView) {
+  auto result = live(c, "/counter");
+  ASSERT_TRUE(result.ok());
+  auto [view, html] = result.value();
+  LVH_TRACE(view);
+  EXPECT_THAT(html, HasSubstr("Count: <span id=\"count\">0</span>"));
+  EXPECT_EQ(render(view), html);
+  EXPECT_EQ(view.path(), "/counter");
+  EXPECT_TRUE(view.alive());
+  EXPECT_THAT(view, HasElement("#count", "0"));
+}
+
+TEST_F(LiveTest, RenderClickOnTheViewAndOnAStatefulComponent) {
+  auto [view, html] = live(c, "/counter").value();
+  LVH_TRACE(view);
+  auto r = render_click(element(view, "#inc"));
+  EXPECT_FALSE(r.is_redirect());
+  EXPECT_TRUE(r.contains("<span id=\"count\">1</span>"));
+  // phx-target="@myself": the component handles it; the view's count stays.
+  auto r2 = render_click(element(view, "button", "bump"));
+  EXPECT_TRUE(r2.contains("bumps: 1"));
+  EXPECT_TRUE(r2.contains("<span id=\"count\">1</span>"));
+  EXPECT_THAT(render(element(view, "#comp-c1 .clicks")), HasSubstr("bumps: 1"));
+}
+
+TEST_F(LiveTest, RenderClickExtraValuesTravelAsPhxValues) {
+  auto [view, html] = live(c, "/counter").value();
+  auto r = render_click(element(view, "#inc"), {{"by", "5"}});
+  EXPECT_TRUE(r.contains("<span id=\"count\">5</span>"));
+  // The extra value is gone afterwards: a plain click adds 1.
+  EXPECT_THAT(render(element(view, "#inc")), Not(HasSubstr("phx-value-by")));
+  EXPECT_TRUE(render_click(element(view, "#inc")).contains("<span id=\"count\">6</span>"));
+}
+
+TEST_F(LiveTest, RenderClickOnTheViewPushesTheEventDirectly) {
+  auto [view, html] = live(c, "/counter").value();
+  EXPECT_TRUE(render_click(view, "inc", {{"by", "3"}}).contains("<span id=\"count\">3</span>"));
+}
+
+TEST_F(LiveTest, PageTitleFollowsThePageTitleAssign) {
+  auto [view, html] = live(c, "/counter").value();
+  EXPECT_EQ(page_title(view), "Count: 0");
+  render_click(element(view, "#inc"));
+  EXPECT_EQ(page_title(view), "Count: 1");
+}
+
+TEST_F(LiveTest, FormChangeAndSubmitWithValidation) {
+  auto [view, html] = live(c, "/form").value();
+  LVH_TRACE(view);
+  auto r = render_change(form(view, "#user-form", {{"user", {{"name", "Al"}}}}));
+  // phx-debounce=300 on the input: nothing was sent yet.
+  EXPECT_THAT(r.html(), Not(HasSubstr("too short")));
+  EXPECT_THAT(render(element(view, "#validations")), HasSubstr(">0<"));
+  advance(view, 300ms);
+  EXPECT_THAT(view, HasElement(".error", "too short"));
+  EXPECT_THAT(view, HasElement("#validations", "1"));
+
+  auto saved = render_submit(form(view, "#user-form", {{"user", {{"name", "Alice"}, {"role", "admin"}}}}));
+  EXPECT_TRUE(saved.contains("Saved Alice as admin")) << saved.html();
+  EXPECT_FALSE(has_element(view, ".error"));
+}
+
+TEST_F(LiveTest, DebounceWaitsForTheFullDelay) {
+  auto [view, html] = live(c, "/form").value();
+  render_change(form(view, "#user-form", {{"user", {{"name", "Bo"}}}}));
+  advance(view, 299ms);
+  EXPECT_THAT(view, HasElement("#validations", "0"));
+  advance(view, 1ms);
+  EXPECT_THAT(view, HasElement("#validations", "1"));
+}
+
+TEST_F(LiveTest, PushPatchHandleParamsAndAssertPatch) {
+  auto [view, html] = live(c, "/pages?page=2").value();
+  EXPECT_THAT(html, HasSubstr("Page 2"));
+  refute_patched(view);
+  auto r = render_click(element(view, "#next"));
+  EXPECT_TRUE(r.contains("Page 3"));
+  EXPECT_EQ(assert_patch(view), "/pages?page=3");
+  EXPECT_EQ(view.path(), "/pages?page=3");
+  // Consumed: a second assert fails with a message naming the view.
+  try {
+    assert_patch(view);
+    FAIL() << "assert_patch should have failed";
+  } catch (const assertion_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("to patch, but got none"));
+    EXPECT_THAT(e.what(), HasSubstr("/pages?page=3"));
+  }
+  render_click(element(view, "#next"));
+  assert_patched(view, "/pages?page=4");
+  EXPECT_NO_THROW(refute_patched(view));
+  render_click(element(view, "#next"));
+  EXPECT_NO_THROW(refute_patched(view, "/pages?page=9"));
+  EXPECT_THROW(refute_patched(view, "/pages?page=5"), assertion_error);
+}
+
+TEST_F(LiveTest, LivePatchLinksAndRenderPatch) {
+  auto [view, html] = live(c, "/pages").value();
+  auto r = render_click(element(view, "a", "Page 5"));
+  EXPECT_TRUE(r.contains("Page 5"));
+  assert_patch(view, "/pages?page=5");
+  EXPECT_TRUE(render_patch(view, "/pages?page=8").contains("Page 8"));
+  assert_patched(view, "/pages?page=8");
+}
+
+TEST_F(LiveTest, PushRedirectIsAValueToFollow) {
+  auto [view, html] = live(c, "/redirector").value();
+  auto r = render_click(element(view, "#go"));
+  ASSERT_TRUE(r.is_redirect());
+  EXPECT_EQ(r.redirect_value().what, redirect::kind::live_redirect);
+  EXPECT_EQ(r.redirect_value().to, "/counter");
+  EXPECT_EQ(r.redirect_value().flash, (json{{"info", "Moved"}}));
+  auto [path, flash] = assert_redirect(view, "/counter");
+  EXPECT_EQ(path, "/counter");
+  EXPECT_EQ(flash["info"], "Moved");
+  auto [next, next_html] = follow_redirect(r, c, "/counter").value();
+  EXPECT_THAT(next_html, HasSubstr("Count: <span id=\"count\">0</span>"));
+  EXPECT_TRUE(render_click(element(next, "#inc")).contains("<span id=\"count\">1</span>"));
+}
+
+TEST_F(LiveTest, RedirectIsAValueToo) {
+  auto [view, html] = live(c, "/redirector").value();
+  auto r = render_click(element(view, "#away"));
+  ASSERT_TRUE(r.is_redirect());
+  EXPECT_EQ(r.redirect_value().what, redirect::kind::redirect);
+  EXPECT_EQ(assert_redirected(view, "/form"), json::object());
+  refute_redirected(view, "/counter");
+  auto [next, next_html] = follow_redirect(r, c).value();
+  EXPECT_EQ(next.path(), "/form");
+  EXPECT_TRUE(has_element(next, "#user-form"));
+}
+
+TEST_F(LiveTest, PlainLinkClickIsARedirectValue) {
+  auto [view, html] = live(c, "/redirector").value();
+  auto r = render_click(element(view, "#plain-link"));
+  ASSERT_TRUE(r.is_redirect());
+  EXPECT_EQ(r.redirect_value().to, "/form");
+  EXPECT_TRUE(follow_redirect(r, c).ok());
+}
+
+TEST_F(LiveTest, RedirectDuringMountComesBackFromLive) {
+  auto result = live(c, "/mount-redirect");
+  ASSERT_TRUE(result.is_redirect());
+  EXPECT_EQ(result.redirect_value().to, "/counter");
+  EXPECT_EQ(result.redirect_value().flash, (json{{"error", "Not here"}}));
+  auto followed = follow_redirect(result, c);
+  ASSERT_TRUE(followed.ok());
+  EXPECT_THAT(followed.html(), HasSubstr("Count:"));
+  EXPECT_THROW(follow_redirect(result, c, "/elsewhere"), testkit_error);
+}
+
+TEST_F(LiveTest, RedirectDuringConnectedMountComesBackFromLive) {
+  auto result = live(c, "/connected-redirect");
+  ASSERT_TRUE(result.is_redirect());
+  EXPECT_EQ(result.redirect_value().what, redirect::kind::live_redirect);
+  EXPECT_EQ(result.redirect_value().to, "/counter");
+  auto [view, html] = follow_redirect(result, c).value();
+  EXPECT_EQ(view.path(), "/counter");
+}
+
+TEST_F(LiveTest, SendAfterRunsOnVirtualTime) {
+  auto [view, html] = live(c, "/clock").value();
+  EXPECT_THAT(view, HasElement("#ticks", "0"));
+  advance(view, 999ms);
+  EXPECT_THAT(view, HasElement("#ticks", "0"));
+  advance(view, 1ms);
+  EXPECT_THAT(view, HasElement("#ticks", "1"));
+  advance(view, 3000ms);
+  EXPECT_THAT(view, HasElement("#ticks", "4"));
+  // advance on the conn moves the same clock.
+  advance(c, 1000ms);
+  EXPECT_THAT(view, HasElement("#ticks", "5"));
+}
+
+TEST_F(LiveTest, NestedChildren) {
+  auto [view, html] = live(c, "/parent").value();
+  auto children = live_children(view);
+  ASSERT_EQ(children.size(), 1u);
+  EXPECT_EQ(children[0].id(), "child1");
+  auto child = find_live_child(view, "child1");
+  ASSERT_TRUE(child.has_value());
+  EXPECT_FALSE(find_live_child(view, "nope").has_value());
+  auto r = render_click(element(*child, "#child-inc"));
+  EXPECT_THAT(r.html(), HasSubstr("<p id=\"child-count\">1</p>"));
+  EXPECT_THAT(render(view), HasSubstr("<p id=\"child-count\">1</p>"));
+}
+
+TEST_F(LiveTest, PushEventAndHookReply) {
+  auto [view, html] = live(c, "/push").value();
+  render_click(element(view, "#ping"));
+  auto payload = assert_push_event(view, "pong", {{"n", 1}});
+  EXPECT_EQ(payload["from"], "server");
+  EXPECT_THROW(assert_push_event(view, "pong"), assertion_error);  // consumed
+
+  render_hook(element(view, "#saver"), "save", {{"draft", true}});
+  auto reply = assert_reply(view, {{"ok", true}});
+  EXPECT_EQ(reply["id"], 7);
+  EXPECT_EQ(reply["echo"]["draft"], true);
+  render_hook(view, "save", {{"x", 1}});
+  EXPECT_THROW(assert_reply(view, {{"ok", false}}), assertion_error);
+}
+
+TEST_F(LiveTest, ConnectParamsAndTestSession) {
+  auto conn2 = init_test_session(put_connect_params(c, {{"locale", "fr"}}), {{"current_user_id", 42}});
+  auto [view, html] = live(conn2, "/echo").value();
+  EXPECT_THAT(view, HasElement("#locale", "fr"));
+  EXPECT_THAT(view, HasElement("#user", "42"));
+}
+
+TEST_F(LiveTest, LiveIsolatedMountsOutsideTheRouter) {
+  auto [view, html] = live_isolated(c, "ChildLive", {{"k", "v"}}).value();
+  EXPECT_THAT(html, HasSubstr("child-count"));
+  EXPECT_TRUE(render_click(element(view, "#child-inc")).contains(">1</p>"));
+}
+
+TEST_F(LiveTest, KeysFocusAndBlur) {
+  auto [view, html] = live(c, "/keys").value();
+  render_keydown(element(view, "#box"), "a");  // phx-key=Enter filters it out
+  EXPECT_THAT(view, HasElement("#log", text_filter()));
+  EXPECT_THAT(render(element(view, "#log")), Not(HasSubstr("key")));
+  render_keydown(element(view, "#box"), "Enter");
+  render_keyup(element(view, "#box"), json{{"key", "x"}});  // phx-key filters keyup too
+  render_keyup(element(view, "#box"), json{{"key", "Enter"}});
+  render_focus(element(view, "#field"));
+  render_blur(element(view, "#field"));
+  EXPECT_THAT(render(element(view, "#log")), HasSubstr("key:Enter;up:Enter;focused;blurred;"));
+}
+
+TEST_F(LiveTest, LiveRedirectToAnotherView) {
+  auto [view, html] = live(c, "/counter").value();
+  auto next = live_redirect(view, "/pages?page=3");
+  ASSERT_TRUE(next.ok());
+  EXPECT_THAT(next.html(), HasSubstr("Page 3"));
+  EXPECT_EQ(next.view().path(), "/pages?page=3");
+}
+
+TEST_F(LiveTest, RenderComponentAlone) {
+  std::string html = render_component(c, "CounterComponent", {{"id", "solo"}, {"label", "hits"}});
+  EXPECT_THAT(html, HasSubstr("hits: 0"));
+  EXPECT_THAT(html, HasSubstr("id=\"comp-solo\""));
+}
+
+TEST_F(LiveTest, OpenBrowserWritesTheHtml) {
+  auto [view, html] = live(c, "/counter").value();
+  std::string opened;
+  std::string path = open_browser(view, [&](const std::string& p) { opened = p; });
+  EXPECT_EQ(opened, path);
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_THAT(ss.str(), HasSubstr("data-phx-main"));
+  EXPECT_THAT(ss.str(), HasSubstr("<span id=\"count\">0</span>"));
+  std::filesystem::remove(path);
+  std::string el_path = open_browser(element(view, "#inc"));
+  std::ifstream in2(el_path);
+  std::stringstream ss2;
+  ss2 << in2.rdbuf();
+  EXPECT_THAT(ss2.str(), HasSubstr("<body><button id=\"inc\""));
+  std::filesystem::remove(el_path);
+}
+
+TEST_F(LiveTest, ACrashInAnEventIsReported) {
+  auto [view, html] = live(c, "/counter").value();
+  try {
+    render_click(view, "crash");
+    FAIL() << "expected view_crashed";
+  } catch (const testkit_error& e) {
+    EXPECT_EQ(e.id(), "view_crashed");
+  }
+}
+
+TEST_F(LiveTest, TwoTabsShareOneClock) {
+  auto [a, a_html] = live(c, "/clock").value();
+  advance(a, 500ms);
+  auto [b, b_html] = live(c, "/clock").value();
+  advance(b, 500ms);
+  EXPECT_THAT(a, HasElement("#ticks", "1"));
+  EXPECT_THAT(b, HasElement("#ticks", "0"));
+  advance(a, 500ms);
+  EXPECT_THAT(a, HasElement("#ticks", "1"));
+  EXPECT_THAT(b, HasElement("#ticks", "1"));
+}
+
+}  // namespace
+}  // namespace lvh::testkit
