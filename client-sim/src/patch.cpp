@@ -862,9 +862,13 @@ class dom_patch final : public detail::morph_callbacks {
         if (!prev || !el) continue;
         dom::node* ps = prev_element_sibling(*el);
         if (ps && id_of(*ps) == id_of(*prev)) continue;
-        if (contains(*el, *prev->parent())) continue;  // the browser throws HierarchyRequestError
+        // No parent to insert into (the container itself), or a move into itself: the browser
+        // throws HierarchyRequestError there.
+        // An element placed after itself stays where it is.
+        if (el == prev || !prev->parent() || contains(*el, *prev->parent())) continue;
+        dom::node& parent = *prev->parent();
         auto owned = detail::detach(*el);
-        detail::insert_before(*prev->parent(), std::move(owned), detail::next_sibling(*prev));
+        detail::insert_before(parent, std::move(owned), detail::next_sibling(*prev));
       } else {
         dom::node* el = find_by_id(container_, id);
         if (!el || !prev_element_sibling(*el) || contains(*el, *container)) continue;
