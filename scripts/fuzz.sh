@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang and fuzzes each for a while, from a scratch copy of
 # its corpus (the committed corpus never grows).
-#   scripts/fuzz.sh [--seconds N] [--target NAME] [--build-dir DIR]
+#   scripts/fuzz.sh [--seconds N] [--target NAME] [--skip NAME] [--build-dir DIR]
 # Prints "ok" or the crash reproducer per target, then "N passed, M failed"; exits 1 if any
 # target failed to build or crashed. Environment: CLANGXX picks the compiler (clang++).
 set -euo pipefail
@@ -9,12 +9,14 @@ cd "$(dirname "$0")/.."
 
 seconds=10
 only=""
+skip=""
 build_dir=build-fuzz
 usage() { sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; }
 while (($#)); do
   case "$1" in
     --seconds) seconds=${2:?--seconds needs a value}; shift 2 ;;
     --target) only=${2:?--target needs a value}; shift 2 ;;
+    --skip) skip="$skip,${2:?--skip needs a value}"; shift 2 ;;
     --build-dir) build_dir=${2:?--build-dir needs a value}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "fuzz.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
@@ -39,6 +41,7 @@ found=0
 while IFS=$'\t' read -r name exe corpus dict; do
   [ -n "$name" ] || continue
   [ -z "$only" ] || [ "$only" = "$name" ] || continue
+  case ",$skip," in *",$name,"*) echo "$name: skipped (--skip)"; continue ;; esac
   found=1
   if ! cmake --build "$build_dir" --target "fuzz_$name" >"$work/$name.build.log" 2>&1; then
     echo "$name: FAILED to build (log below)"
