@@ -2,6 +2,8 @@
 #include <lvh/sim/errors.hpp>
 #include <lvh/sim/forms.hpp>
 
+#include <lvh/dom/ascii.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -21,19 +23,10 @@ bool is_html(const node& n, std::string_view tag) {
 }
 bool is_html_element(const node& n) { return n.is_element() && n.element_namespace() == dom::ns::html; }
 
-char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-std::string lowered(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = ascii_lower(c);
-  return out;
-}
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  return true;
-}
-bool is_ascii_ws(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+using dom::ascii::lower;
+using dom::ascii::lowered;
+using dom::ascii::iequals;
+constexpr auto is_ascii_ws = dom::ascii::is_space;
 
 std::string strip_newlines(std::string_view s) {
   std::string out;

@@ -1,5 +1,6 @@
 // CSS selector parsing (a recursive descent over the text, with CSS escapes) and matching
 // (right to left, backtracking over descendant and sibling combinators).
+#include <lvh/dom/ascii.hpp>
 #include <lvh/dom/select.hpp>
 
 #include <algorithm>
@@ -58,22 +59,14 @@ namespace {
 
 using namespace detail;
 
-char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+using ascii::lower;
+using ascii::lowered;
+using ascii::iequals;
+constexpr auto is_ws = ascii::is_space;
+constexpr auto ascii_lower = ascii::lower;
 
-std::string lowered(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = ascii_lower(c);
-  return out;
-}
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  return true;
-}
 
-bool is_ws(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 bool is_hex(char c) noexcept {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
