@@ -6,11 +6,13 @@
 //   very end), so it parses a copy followed by zero padding;
 // - freeing its tree recurses once per nesting level, so its memory comes from an arena
 //   that is dropped whole, and gumbo_destroy_output is never called;
-// - it records parse errors we do not use, so max_errors is 0;
+// - it records parse errors we do not use, yet max_errors stays unlimited (see
+//   gumbo_parse: capping them corrupts attributes after a duplicate);
 // - where it deviates from the current standard in ways we can undo, we do (see "fixes"
 //   below, the form text fix and the control character remap). What remains is listed
 //   in test/golden_test.cpp.
 #include <lvh/dom/html.hpp>
+#include <lvh/dom/detail/fragment.hpp>
 
 #include <gumbo.h>
 
@@ -594,7 +596,10 @@ struct gumbo_parse {
     options.allocator = &arena_allocate;
     options.deallocator = &arena_free;
     options.userdata = &mem;
-    options.max_errors = 0;
+    // Unlimited: Gumbo resets its tag buffer after a duplicate attribute only in the code
+    // that records the error, so with errors capped a duplicate corrupts the attributes
+    // after it ("<p a=1 b a c>" would give "ac"). The records live in the arena.
+    options.max_errors = -1;
     options.fragment_context = context;
     options.fragment_namespace = space;
     char* block = static_cast<char*>(mem.allocate(front_padding + html.size() + input_padding));
@@ -1283,6 +1288,13 @@ void parse_into(std::string_view html, GumboTag context, GumboNamespaceEnum spac
   }
 }
 
+bool equals_ci(std::string_view a, std::string_view lower_b) noexcept {
+  if (a.size() != lower_b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (ascii_lower(a[i]) != lower_b[i]) return false;
+  return true;
+}
+
 }  // namespace
 
 std::unique_ptr<node> parse_document(std::string_view html, const parse_limits& limits) {
@@ -1293,11 +1305,23 @@ std::unique_ptr<node> parse_document(std::string_view html, const parse_limits& 
 
 std::unique_ptr<node> parse_fragment(std::string_view html, std::string_view context, ns space,
                                      const parse_limits& limits) {
+  if (space == ns::html && (equals_ci(context, "template") || equals_ci(context, "div"))) {
+    if (auto plain = detail::parse_plain_fragment(html, limits.max_depth)) return plain;
+  }
+  return detail::parse_fragment_gumbo(html, context, space, limits);
+}
+
+namespace detail {
+
+std::unique_ptr<node> parse_fragment_gumbo(std::string_view html, std::string_view context, ns space,
+                                           const parse_limits& limits) {
   auto frag = node::make_fragment();
   const bool template_content = space == ns::html && lowered(context) == "template";
   parse_into(html, context_tag(context, space), to_gumbo_ns(space), template_content, limits, *frag);
   return frag;
 }
+
+}  // namespace detail
 
 std::string normalize_fragment(std::string_view html, std::string_view context) {
   // Serialize as the context element's content, so raw-text contexts (style, script...)

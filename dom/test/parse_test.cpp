@@ -1,3 +1,4 @@
+#include <lvh/dom/detail/fragment.hpp>
 #include <lvh/dom/html.hpp>
 #include <lvh/dom/node.hpp>
 
@@ -54,6 +55,19 @@ TEST(parse, fragment_result_is_a_fragment_of_top_level_nodes) {
   EXPECT_EQ(f->child(0).parent(), f.get());
   ASSERT_NE(f->child(0).get_attribute("id"), nullptr);
   EXPECT_EQ(*f->child(0).get_attribute("id"), "a");
+}
+
+TEST(parse, an_attribute_after_a_valueless_duplicate_keeps_its_name) {
+  // jsdom: the duplicate is dropped, the attributes after it are as written. (The Gumbo path
+  // itself: parse_fragment would take these through its fast path.)
+  auto gumbo = [](std::string_view html) {
+    return serialize_children(*lvh::dom::detail::parse_fragment_gumbo(html, "template", ns::html, {}));
+  };
+  EXPECT_EQ(gumbo("<div a=1 b a c>"), "<div a=\"1\" b=\"\" c=\"\"></div>");
+  EXPECT_EQ(gumbo("<p x y x\tZed=2>t</p>"), "<p x=\"\" y=\"\" zed=\"2\">t</p>");
+  EXPECT_EQ(gumbo("<div x=1 d y=\"first\" d y=\"second\" z>t</div>"),
+            "<div x=\"1\" d=\"\" y=\"first\" z=\"\">t</div>");
+  EXPECT_EQ(inner("<div a=1 b a c>"), gumbo("<div a=1 b a c>"));
 }
 
 TEST(parse, implied_end_tags_and_tbody) {
