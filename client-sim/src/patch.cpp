@@ -997,7 +997,12 @@ patch_report view_patcher::component(dom::node& container, int cid, std::string_
   std::unique_ptr<dom::node> to;
   const bool single_root = cid_of(*target) == cid;
   if (protocol::has_magic_ids(s_->profile) || single_root) {
-    to = to_element(html);
+    // to_element(html) is the first node of the trimmed markup: the parse above already
+    // has it unless leading white space made a text node first.
+    if (parsed->child_count() != 0 && !parsed->child(0).is_text())
+      to = parsed->remove_child(0);
+    else
+      to = to_element(html);
   } else {
     // Several roots: the parent is patched, its other keyed children skipped.
     to = target->clone();
