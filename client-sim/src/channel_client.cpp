@@ -260,7 +260,7 @@ void channel_client::on_open() {
   // onOpen registrations reset their back-off and rejoin the errored ones.
   auto buffered = std::move(send_buffer_);
   send_buffer_.clear();
-  for (const auto& f : buffered) transport_.send(protocol::encode(f));
+  for (const auto& f : buffered) transmit(f);
   schedule_heartbeat();
   for (channel* ch : channels()) {
     ch->cancel_rejoin();
@@ -338,7 +338,14 @@ void channel_client::send_frame(const protocol::frame& f) {
     send_buffer_.push_back(f);
     return;
   }
-  transport_.send(protocol::encode(f));
+  transmit(f);
+}
+
+void channel_client::transmit(const protocol::frame& f) {
+  if (transport_.moves_frames())
+    transport_.send_frame(f);
+  else
+    transport_.send(protocol::encode(f));
 }
 
 channel& channel_client::open_channel(std::string topic, channel::callbacks cb) {
@@ -383,7 +390,12 @@ void channel_client::handle_text(const std::string& text) {
     errors_.push_back(f.error().message());
     return;
   }
-  received_.push_back(*f);
+  handle_frame(*f);
+}
+
+void channel_client::handle_frame(const protocol::frame& frame) {
+  received_.push_back(frame);
+  const protocol::frame* f = &frame;
   {
   ++dispatching_;
   struct guard {
@@ -418,15 +430,21 @@ std::size_t channel_client::drain() {
   std::size_t n = 0;
   while (n < opts_.max_frames_per_drain) {
     transport_.pump();
-    auto frames = transport_.receive();
-    if (frames.empty()) {
+    std::size_t got = 0;
+    if (transport_.moves_frames()) {
+      auto frames = transport_.receive_frames();
+      got = frames.size();
+      for (const auto& f : frames) handle_frame(f);
+    } else {
+      auto texts = transport_.receive();
+      got = texts.size();
+      for (const auto& text : texts) handle_text(text);
+    }
+    if (got == 0) {
       if (open_ && !transport_.is_open() && !closed_on_purpose_) lost("transport closed");
       break;
     }
-    for (const auto& text : frames) {
-      handle_text(text);
-      ++n;
-    }
+    n += got;
   }
   return n;
 }

@@ -137,6 +137,17 @@ std::vector<std::string> in_process_transport::receive() {
   return out;
 }
 
+void in_process_transport::send_frame(const protocol::frame& f) {
+  if (client_ && !client_->closed()) client_->send(f);
+}
+
+std::vector<protocol::frame> in_process_transport::receive_frames() {
+  std::vector<protocol::frame> out;
+  if (!client_) return out;
+  while (auto f = client_->receive()) out.push_back(std::move(*f));
+  return out;
+}
+
 void in_process_transport::pump() { sched_.run_until_idle(); }
 
 void in_process_transport::close() {

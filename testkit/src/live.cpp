@@ -76,6 +76,12 @@ std::vector<std::string> observing_transport::receive() {
   return frames;
 }
 
+std::vector<protocol::frame> observing_transport::receive_frames() {
+  auto frames = inner_->receive_frames();
+  for (const auto& f : frames) owner_.observe(f);
+  return frames;
+}
+
 void observing_transport::advance(std::chrono::milliseconds d) {
   (void)d;  // the browser's clock already reads the new time
   owner_.client_advanced();
@@ -104,8 +110,11 @@ void session::client_advanced() { server->advance_to(client_time()); }
 void session::observe(const std::string& text) {
   // Only navigation and crashes matter here; most frames are diffs, not worth a second parse.
   if (text.find("redirect") == std::string::npos && text.find("phx_error") == std::string::npos) return;
-  auto f = protocol::decode(text);
-  if (!f) return;
+  if (auto f = protocol::decode(text)) observe(*f);
+}
+
+void session::observe(const protocol::frame& frame) {
+  const protocol::frame* f = &frame;
   auto add = [&](nav::kind k, const nlohmann::json& j) {
     if (!j.is_object() || !j.contains("to") || !j["to"].is_string()) return;
     nav n{k, j["to"].get<std::string>(), std::nullopt};

@@ -46,6 +46,9 @@ class observing_transport final : public sim::transport {
   bool connect(const sim::connect_request& req) override { return inner_->connect(req); }
   void send(std::string text) override { inner_->send(std::move(text)); }
   std::vector<std::string> receive() override;
+  bool moves_frames() const override { return inner_->moves_frames(); }
+  void send_frame(const protocol::frame& f) override { inner_->send_frame(f); }
+  std::vector<protocol::frame> receive_frames() override;
   void pump() override { inner_->pump(); }
   void close() override { inner_->close(); }
   bool is_open() const override { return inner_->is_open(); }
@@ -73,6 +76,7 @@ struct session : std::enable_shared_from_this<session> {
   void collect();
   /// Called by the transport for each frame received.
   void observe(const std::string& text);
+  void observe(const protocol::frame& f);
   /// The client's clock moved: the server's follows.
   void client_advanced();
   std::chrono::milliseconds client_time() const;

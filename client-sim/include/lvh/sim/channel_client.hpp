@@ -154,6 +154,8 @@ class channel_client {
   std::size_t drain();
   /// Handles one received text frame. Undecodable frames are recorded in errors().
   void handle_text(const std::string& text);
+  /// Handles one received frame (from a transport that moves frames).
+  void handle_frame(const protocol::frame& f);
 
   virtual_clock& clock() noexcept { return clock_; }
   transport& transport_ref() noexcept { return transport_; }
@@ -172,6 +174,7 @@ class channel_client {
  private:
   friend class channel;
   void send_frame(const protocol::frame& f);
+  void transmit(const protocol::frame& f);  // to the transport, as text or as a frame
   void on_open();
   void lost(std::string why);
   void schedule_heartbeat();

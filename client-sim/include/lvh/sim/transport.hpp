@@ -53,6 +53,14 @@ class transport {
   /// Virtual time moved on by `d` for the client; an in-process server advances its own
   /// clock so that its timers (send_after) fire. A network transport ignores it.
   virtual void advance(std::chrono::milliseconds d) { (void)d; }
+
+  /// Whether this transport moves protocol::frame values as they are, with no text in
+  /// between (an in-process server that skips JSON). The channel client then uses
+  /// send_frame and receive_frames instead of send and receive.
+  virtual bool moves_frames() const { return false; }
+  virtual void send_frame(const protocol::frame& f) { send(protocol::encode(f)); }
+  /// Frames received since the last call, oldest first. Called only when moves_frames().
+  virtual std::vector<protocol::frame> receive_frames() { return {}; }
 };
 
 // ---------------------------------------------------------------------------------------
