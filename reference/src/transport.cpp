@@ -8,46 +8,72 @@ namespace lvh::ref {
 
 namespace {
 
-// Why v could not travel as JSON text, or empty.
-std::string unencodable(const value& v) {
+// Whether s is well-formed UTF-8 (what nlohmann's serializer accepts in strict mode).
+bool valid_utf8(const std::string& s) noexcept {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const auto* end = p + s.size();
+    while (p < end) {
+        const unsigned char b = *p;
+        if (b < 0x80) {
+            ++p;
+            continue;
+        }
+        std::size_t len;
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (b >= 0xC2 && b <= 0xDF) {
+            len = 2;
+        } else if (b >= 0xE0 && b <= 0xEF) {
+            len = 3;
+            if (b == 0xE0) lo = 0xA0;
+            if (b == 0xED) hi = 0x9F;  // no surrogates
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            len = 4;
+            if (b == 0xF0) lo = 0x90;
+            if (b == 0xF4) hi = 0x8F;
+        } else {
+            return false;
+        }
+        if (std::size_t(end - p) < len || p[1] < lo || p[1] > hi) return false;
+        for (std::size_t k = 2; k < len; ++k)
+            if ((p[k] & 0xC0) != 0x80) return false;
+        p += len;
+    }
+    return true;
+}
+
+// Why v could not travel as JSON text, or null. Runs on every frame sent as text, so it
+// allocates nothing.
+const char* unencodable(const value& v) noexcept {
     switch (v.type()) {
         case value::value_t::number_float:
-            if (!std::isfinite(v.get<double>())) return "a non-finite number";
-            return {};
+            return std::isfinite(v.get<double>()) ? nullptr : "a non-finite number";
         case value::value_t::binary: return "binary data";
         case value::value_t::string:
-            try {
-                (void)v.dump();
-            } catch (const nlohmann::json::type_error&) {
-                return "a string that is not UTF-8";
-            }
-            return {};
+            return valid_utf8(v.get_ref<const std::string&>()) ? nullptr : "a string that is not UTF-8";
         case value::value_t::array:
-            for (const auto& e : v) {
-                auto why = unencodable(e);
-                if (!why.empty()) return why;
-            }
-            return {};
+            for (const auto& e : v)
+                if (const char* why = unencodable(e)) return why;
+            return nullptr;
         case value::value_t::object:
-            for (auto it = v.begin(); it != v.end(); ++it) {
-                auto why = unencodable(value(it.key()));
-                if (why.empty()) why = unencodable(it.value());
-                if (!why.empty()) return why;
+            for (const auto& [key, item] : v.items()) {
+                if (!valid_utf8(key)) return "a string that is not UTF-8";
+                if (const char* why = unencodable(item)) return why;
             }
-            return {};
-        default: return {};
+            return nullptr;
+        default: return nullptr;
     }
 }
 
 }  // namespace
 
 std::string encode_strict(const protocol::frame& f) {
-    value head = value::array({f.topic, f.event});
-    if (f.join_ref) head.push_back(*f.join_ref);
-    if (f.ref) head.push_back(*f.ref);
-    std::string why = unencodable(head);
-    if (why.empty()) why = unencodable(f.payload);
-    if (!why.empty())
+    const char* why = nullptr;
+    for (const std::string* s : {&f.topic, &f.event})
+        if (!why && !valid_utf8(*s)) why = "a string that is not UTF-8";
+    for (const auto* r : {&f.join_ref, &f.ref})
+        if (!why && *r && !valid_utf8(**r)) why = "a string that is not UTF-8";
+    if (!why) why = unencodable(f.payload);
+    if (why)
         throw transport_error("frame " + f.event + " on " + f.topic + " cannot be sent as JSON: " + why);
     return protocol::encode(f);
 }
@@ -101,7 +127,7 @@ in_process_client::item in_process_client::pop() {
 std::optional<std::string> in_process_client::receive_text() {
     item it = pop();
     if (!it.error.empty()) throw transport_error(it.error);
-    if (it.text) return it.text;
+    if (it.text) return std::move(it.text);
     if (it.frame) return protocol::encode(*it.frame);
     return std::nullopt;
 }
@@ -109,7 +135,7 @@ std::optional<std::string> in_process_client::receive_text() {
 std::optional<protocol::frame> in_process_client::receive() {
     item it = pop();
     if (!it.error.empty()) throw transport_error(it.error);
-    if (it.frame) return it.frame;
+    if (it.frame) return std::move(it.frame);
     if (!it.text) return std::nullopt;
     auto f = protocol::decode(*it.text);
     if (!f) throw transport_error("the server sent a frame that does not decode: " + f.error().message());
