@@ -4,14 +4,23 @@
 // Phoenix.LiveViewTest does about 12k/s on this kind of event (0.20.17).
 //
 //   lvh_testkit_bench [Catch2 options]
-#define CATCH_CONFIG_MAIN
+//   lvh_testkit_bench --round-trips-per-second [--runs N] [--clicks N]
+//       CPU-time medians of N runs after a warm-up run, both transport modes, as JSON on
+//       stdout and a line per mode on stderr (scripts/bench.sh).
+#define CATCH_CONFIG_RUNNER
 #define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include <catch2/catch.hpp>
 
+#include "cpu_time.hpp"
+
 #include <lvh/testkit.hpp>
 
-#include <chrono>
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -62,14 +71,55 @@ void run(ref::in_process_client::mode m, const char* name) {
   REQUIRE(testkit::render_click(flip).contains(">on<"));
   REQUIRE(testkit::render_click(flip).contains(">off<"));
   BENCHMARK(name) { return testkit::render_click(flip).html().size(); };
+}
 
-  // A plain count for docs/benchmarks.md: round trips per second over a fixed number.
-  constexpr int n = 20000;
-  auto t0 = std::chrono::steady_clock::now();
+// n render_clicks on a fresh view; returns CPU seconds, or a negative number when the view
+// did not end in the state n flips give.
+double clicks(ref::in_process_client::mode m, int n) {
+  auto server = make_server(m);
+  auto conn = testkit::build_conn(server);
+  auto [view, html] = testkit::live(conn, "/").value();
+  auto flip = testkit::element(view, "#flip");
   std::size_t bytes = 0;
+  const double t0 = lvh::bench::cpu_seconds();
   for (int i = 0; i < n; ++i) bytes += testkit::render_click(flip).html().size();
-  auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  WARN(name << ": " << static_cast<long>(n / secs) << " render_click round trips/s (" << bytes << " bytes)");
+  const double secs = lvh::bench::cpu_seconds() - t0;
+  const bool on = testkit::render(view).find(">on<") != std::string::npos;
+  if (bytes == 0 || on != (n % 2 == 1)) return -1;
+  return secs;
+}
+
+int round_trips_per_second(int runs, int n) {
+  struct kase {
+    ref::in_process_client::mode mode;
+    const char* name;
+  };
+  const kase cases[] = {{ref::in_process_client::mode::json_text, "json_text"},
+                        {ref::in_process_client::mode::frames, "frames"}};
+  std::string out = "{\"side\": \"liveharness\", \"bench\": \"testkit render_click\", \"results\": [";
+  bool first = true;
+  for (const auto& c : cases) {
+    (void)clicks(c.mode, n);  // warm-up
+    std::vector<double> rates;
+    for (int i = 0; i < runs; ++i) {
+      const double secs = clicks(c.mode, n);
+      if (secs < 0) {
+        std::fprintf(stderr, "the view did not end in the expected state\n");
+        return 1;
+      }
+      rates.push_back(n / secs);
+    }
+    std::sort(rates.begin(), rates.end());
+    const double m = rates.size() % 2 ? rates[rates.size() / 2]
+                                      : (rates[rates.size() / 2 - 1] + rates[rates.size() / 2]) / 2;
+    out += std::string(first ? "" : ", ") + "{\"transport\": \"" + c.name + "\", \"clicks\": " +
+           std::to_string(n) + ", \"render_clicks_per_second\": " + std::to_string(m) + "}";
+    first = false;
+    std::fprintf(stderr, "liveharness testkit render_click  %-9s %9.0f round trips/s\n", c.name, m);
+  }
+  out += "]}\n";
+  std::fputs(out.c_str(), stdout);
+  return 0;
 }
 
 }  // namespace
@@ -80,4 +130,19 @@ TEST_CASE("testkit render_click round trips, in-process") {
 
 TEST_CASE("testkit render_click round trips, in-process, frames without encoding") {
   run(ref::in_process_client::mode::frames, "render_click (component event, frames)");
+}
+
+int main(int argc, char** argv) {
+  bool rate = false;
+  int runs = 5;
+  int n = 20000;
+  std::vector<char*> rest{argv[0]};
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--round-trips-per-second") == 0) rate = true;
+    else if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
+    else if (std::strcmp(argv[i], "--clicks") == 0 && i + 1 < argc) n = std::max(2, std::atoi(argv[++i]));
+    else rest.push_back(argv[i]);
+  }
+  if (rate) return round_trips_per_second(runs, n);
+  return Catch::Session().run(static_cast<int>(rest.size()), rest.data());
 }

@@ -5,6 +5,7 @@
 #   memory     memory per connected idle view of the golden view (goal < 8 KB)
 #   patch      DOM patch of a 100-row table vs the official client's View.update under jsdom
 #   roundtrip  click → event → diff → patch round trips in-process (goal ≥ 50k/s)
+#   testkit    testkit render_click round trips in-process (LiveViewTest: ~12k/s)
 #   scripts/bench.sh [--quick] [--runs N] [--build-dir DIR] [--only LIST]
 #     --quick   shorter runs, 3 runs a side (~1 min once built)
 #     --only    comma-separated sections (default: all)
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.."
 build_dir=build-bench
 quick=0
 runs=
-only=merge,diff,memory,patch,roundtrip
+only=merge,diff,memory,patch,roundtrip,testkit
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -39,6 +40,7 @@ want diff && targets="$targets lvh_reference_diff_bench"
 want memory && targets="$targets lvh_view_memory_bench"
 want patch && targets="$targets lvh_patch_bench"
 want roundtrip && targets="$targets lvh_roundtrip_bench"
+want testkit && targets="$targets lvh_testkit_bench"
 
 echo "== building $build_dir (Release)"
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLVH_WERROR=ON \
@@ -110,5 +112,11 @@ if want roundtrip; then
   echo "== click round trips, in-process ($runs runs after a warm-up run, CPU time)"
   "$bb/lvh_roundtrip_bench" --round-trips-per-second --runs "$runs" --clicks "$([ $quick = 1 ] && echo 4000 || echo 20000)" \
     >"$results/roundtrip.json"
+fi
+if want testkit; then
+  echo
+  echo "== testkit render_click, in-process ($runs runs after a warm-up run, CPU time)"
+  "$bb/lvh_testkit_bench" --round-trips-per-second --runs "$runs" --clicks "$([ $quick = 1 ] && echo 4000 || echo 20000)" \
+    >"$results/testkit.json"
 fi
 echo "(raw figures: $results/)"
