@@ -55,6 +55,21 @@ TEST(virtual_clock, timers_set_by_timers_run_within_the_span) {
   EXPECT_EQ(at.back(), 25);
 }
 
+TEST(virtual_clock, next_due_is_the_earliest_pending_timer) {
+  sim::virtual_clock c;
+  EXPECT_EQ(c.next_due(), std::nullopt);
+  const auto late = c.set_timeout(30, [] {});
+  c.set_timeout(20, [] {});
+  EXPECT_EQ(c.next_due(), 20);
+  c.advance(5);
+  EXPECT_EQ(c.next_due(), 20);  // absolute time, not the delay left
+  ASSERT_TRUE(c.run_next());
+  EXPECT_EQ(c.now(), 20);
+  EXPECT_EQ(c.next_due(), 30);
+  c.clear_timeout(late);
+  EXPECT_EQ(c.next_due(), std::nullopt);
+}
+
 TEST(rate_limiter, no_attribute_fires_at_once) {
   fixture f(R"(<button id="b">x</button>)");
   sim::virtual_clock c;

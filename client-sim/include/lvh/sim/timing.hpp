@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -44,6 +45,11 @@ class virtual_clock {
   void run_due() { advance(0); }
   /// Moves to the next timer's due time and runs what is due then; false when none is set.
   bool run_next();
+  /// When the next timer falls due, if one is set (a test advances exactly that far).
+  std::optional<millis> next_due() const noexcept {
+    if (timers_.empty()) return std::nullopt;
+    return timers_.begin()->first.first;
+  }
   std::size_t pending() const noexcept { return timers_.size(); }
 
  private:
