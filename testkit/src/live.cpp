@@ -270,8 +270,18 @@ namespace {
 
 using detail::session;
 
+// LiveViewTest pings the view's process before it reads or acts on the view, so what the
+// server sent meanwhile (handle_info diffs, broadcasts, pushes) is in the page first. Here:
+// the server runs until idle and the tab takes in its frames; no time passes.
+void take_in_pending(session& s) {
+  if (!s.browser) return;
+  s.browser->settle();
+  s.collect();
+}
+
 dom::node& container_of(const view& v) {
   session& s = v.session();
+  take_in_pending(s);
   auto info = s.browser->view(v.id());
   if (!info || !info->container) {
     std::string msg = v.describe() + " is no longer on the page";
@@ -538,12 +548,14 @@ bool has_element(const view& v, std::string_view selector, const text_filter& fi
 bool has_element(const view_element& e) { return has_element(e.view, e.selector, e.filter); }
 
 std::optional<std::string> page_title(const view& v) {
+  take_in_pending(v.session());
   std::string t = v.session().browser->title();
   if (t.empty()) return std::nullopt;
   return t;
 }
 
 std::vector<view> live_children(const view& parent) {
+  take_in_pending(parent.session());
   std::vector<view> out;
   for (const auto& info : parent.session().browser->views())
     if (info.parent_id && *info.parent_id == parent.id()) out.emplace_back(parent.session_ptr(), info.id);
@@ -724,7 +736,7 @@ detail::nav take_nav(const view& v, std::deque<detail::nav>& q, std::string_view
 
 std::string assert_patch(const view& v, std::optional<std::string_view> to) {
   auto& s = v.session();
-  s.collect();
+  take_in_pending(s);
   return detail::path_of(take_nav(v, s.patches, "patch", to).to);
 }
 
@@ -732,7 +744,7 @@ void assert_patched(const view& v, std::string_view to) { (void)assert_patch(v, 
 
 void refute_patched(const view& v, std::optional<std::string_view> to) {
   auto& s = v.session();
-  s.collect();
+  take_in_pending(s);
   for (const auto& n : s.patches) {
     if (to && !same_path(n.to, *to)) continue;
     std::string msg = "expected " + v.describe() + " not to patch";
@@ -743,7 +755,7 @@ void refute_patched(const view& v, std::optional<std::string_view> to) {
 
 std::pair<std::string, json> assert_redirect(const view& v, std::optional<std::string_view> to) {
   auto& s = v.session();
-  s.collect();
+  take_in_pending(s);
   detail::nav n = take_nav(v, s.redirects, "redirect", to);
   json flash = n.flash_token ? s.server->verify_flash(*n.flash_token) : json::object();
   return {detail::path_of(n.to), flash};
@@ -753,7 +765,7 @@ json assert_redirected(const view& v, std::string_view to) { return assert_redir
 
 void refute_redirected(const view& v, std::string_view to) {
   auto& s = v.session();
-  s.collect();
+  take_in_pending(s);
   for (const auto& n : s.redirects)
     if (same_path(n.to, to))
       throw assertion_error("expected " + v.describe() + " not to redirect to " + sim::inspect_string(to) +
@@ -832,7 +844,7 @@ bool json_matches(const json& pattern, const json& actual) {
 
 json assert_push_event(const view& v, std::string_view event, const json& payload) {
   auto& s = v.session();
-  s.collect();
+  take_in_pending(s);
   for (auto it = s.pushes.begin(); it != s.pushes.end(); ++it) {
     if (it->view_id != v.id() || it->event != event || !json_matches(payload, it->payload)) continue;
     json p = it->payload;
@@ -849,7 +861,7 @@ json assert_push_event(const view& v, std::string_view event, const json& payloa
 
 json assert_reply(const view& v, const json& payload) {
   auto& s = v.session();
-  s.collect();
+  take_in_pending(s);
   for (auto it = s.replies.begin(); it != s.replies.end(); ++it) {
     if (it->view_id != v.id() || !json_matches(payload, it->reply)) continue;
     json r = it->reply;

@@ -294,6 +294,20 @@ TEST_F(LiveTest, ACrashInAnEventIsReported) {
   }
 }
 
+TEST_F(LiveTest, RenderTakesInWhatTheServerSentMeanwhile) {
+  auto [view, html] = live(c, "/news").value();
+  // Delivered to the view's mailbox by PubSub, outside any action of the test.
+  server->endpoint().pubsub().broadcast("news", {{"title", "rain"}});
+  EXPECT_THAT(render(view), HasSubstr("rain;"));
+  server->endpoint().pubsub().broadcast("news", {{"title", "sun"}});
+  EXPECT_THAT(render(element(view, "#headlines")), HasSubstr("rain;sun;"));
+  server->endpoint().pubsub().broadcast("news", {{"title", "wind"}});
+  EXPECT_TRUE(has_element(view, "#headlines", "wind"));
+  EXPECT_EQ(assert_push_event(view, "headline", {{"title", "rain"}})["title"], "rain");
+  server->endpoint().pubsub().broadcast("news", {{"title", "fog"}});
+  assert_push_event(view, "headline", {{"title", "fog"}});
+}
+
 TEST_F(LiveTest, TwoTabsShareOneClock) {
   auto [a, a_html] = live(c, "/clock").value();
   advance(a, 500ms);

@@ -252,6 +252,22 @@ class keys_live : public ref::live_view {
   }
 };
 
+class news_live : public ref::live_view {
+ public:
+  void mount(const value&, const value&, socket& s) override {
+    s.assign("headlines", "");
+    if (s.connected()) s.subscribe("news");
+  }
+  const template_& render(const socket&) const override {
+    return compiled("news_live", "<p id=\"headlines\"><%= @headlines %></p>");
+  }
+  void handle_info(const value& msg, socket& s) override {
+    std::string title = msg.value("title", "");
+    s.assign("headlines", s.get("headlines").get<std::string>() + title + ";");
+    s.push_event("headline", {{"title", title}});
+  }
+};
+
 }  // namespace
 
 std::shared_ptr<in_process_server> make_server(in_process_server::options opts) {
@@ -268,6 +284,7 @@ std::shared_ptr<in_process_server> make_server(in_process_server::options opts) 
   views.add<push_live>("PushLive");
   views.add<echo_live>("EchoLive");
   views.add<keys_live>("KeysLive");
+  views.add<news_live>("NewsLive");
   ref::component_registry components;
   components.add<counter_component>("CounterComponent");
   ref::router routes;
@@ -282,6 +299,7 @@ std::shared_ptr<in_process_server> make_server(in_process_server::options opts) 
   routes.live("/push", "PushLive");
   routes.live("/echo", "EchoLive");
   routes.live("/keys", "KeysLive");
+  routes.live("/news", "NewsLive");
   return in_process_server::make(std::move(views), std::move(components), std::move(routes), std::move(opts));
 }
 

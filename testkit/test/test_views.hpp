@@ -23,6 +23,8 @@ namespace lvh::testkit::test {
 //                   replies {ok, id}
 //   /echo           EchoLive: connect param "locale" and session "current_user_id"
 //   /keys           KeysLive: phx-keydown on #box (phx-key=Enter); phx-focus/phx-blur on #field
+//   /news           NewsLive: connected, subscribes to PubSub "news"; each {title} message
+//                   appends to #headlines and push_events "headline" {title}
 std::shared_ptr<in_process_server> make_server(in_process_server::options opts = {});
 
 }  // namespace lvh::testkit::test

@@ -137,7 +137,8 @@ live_result live_isolated(const conn& c, std::string_view view_name, const json&
 
 // -- reading --------------------------------------------------------------------------------
 
-/// The view's HTML (its container's content) or the element's outer HTML.
+/// The view's HTML (its container's content) or the element's outer HTML, after taking in
+/// what the server sent meanwhile (handle_info, broadcasts); no time passes.
 std::string render(const view& v);
 std::string render(const view_element& e);
 view_element element(const view& v, std::string selector, text_filter filter = {});
@@ -186,8 +187,9 @@ render_result render_patch(const view& v, std::string_view path);
 
 // -- navigation -----------------------------------------------------------------------------
 // Patches and redirects are queued per page as they happen and consumed by the asserts,
-// like LiveViewTest's mailbox. Nothing waits: the page has settled when an action returns;
-// use advance() first for navigation that timers cause.
+// like LiveViewTest's mailbox. Nothing waits: the page has settled when an action returns,
+// and reads and asserts take in what the server sent meanwhile; use advance() first for
+// navigation that timers cause.
 
 /// A patch happened (to `to`, when given); returns its path.
 std::string assert_patch(const view& v, std::optional<std::string_view> to = std::nullopt);
