@@ -1561,4 +1561,18 @@ dispatch_result browser::hook_push_to(dom::node& el, std::string target, std::st
              "");
 }
 
+dispatch_result browser::push_view_event(dom::node& container, nlohmann::json payload) {
+  page_loads_ = 0;
+  dispatch_result r;
+  effect e;
+  e.view = &container;
+  e.source = &container;
+  e.channel_event = "event";
+  e.payload = std::move(payload);
+  r.effects.push_back(std::move(e));
+  run_effects(r);
+  settle();
+  return r;
+}
+
 }  // namespace lvh::sim

@@ -4,6 +4,8 @@
 
 #include <lvh/dom/html.hpp>
 #include <lvh/protocol/frame.hpp>
+#include <lvh/protocol/messages.hpp>
+#include <lvh/ref/params.hpp>
 #include <lvh/sim/errors.hpp>
 #include <lvh/sim/forms.hpp>
 
@@ -70,6 +72,11 @@ sim::http_response session_pages::get(const sim::http_request& req) {
   return server_.pages().get(r);
 }
 
+void observing_transport::send(std::string text) {
+  owner_.observe_sent(text);
+  inner_->send(std::move(text));
+}
+
 std::vector<std::string> observing_transport::receive() {
   auto frames = inner_->receive();
   for (const auto& f : frames) owner_.observe(f);
@@ -101,11 +108,42 @@ std::chrono::milliseconds session::client_time() const {
 
 void session::client_advanced() { server->advance_to(client_time()); }
 
+void session::observe_sent(const std::string& text) {
+  // Only "event" pushes matter (their replies may carry a reply map); the rest is not worth
+  // a second parse.
+  if (text.find(",\"event\",") == std::string::npos && text.find("\"event\":\"event\"") == std::string::npos)
+    return;
+  auto f = protocol::decode(text);
+  if (!f || f->event != "event" || !f->ref) return;
+  std::string name = f->payload.is_object() ? f->payload.value("event", "") : std::string();
+  sent_events.push_back({*f->ref, f->topic, std::move(name)});
+  // Replies come within the action that sent the event: a few recent ones suffice.
+  if (sent_events.size() > 64) sent_events.pop_front();
+}
+
 void session::observe(const std::string& text) {
-  // Only navigation and crashes matter here; most frames are diffs, not worth a second parse.
-  if (text.find("redirect") == std::string::npos && text.find("phx_error") == std::string::npos) return;
+  // Only navigation, crashes and replies with a reply map matter here; most frames are
+  // diffs, not worth a second parse.
+  const bool reply_map = !sent_events.empty() && text.find("phx_reply") != std::string::npos &&
+                         text.find("\"r\":") != std::string::npos;
+  if (!reply_map && text.find("redirect") == std::string::npos && text.find("phx_error") == std::string::npos)
+    return;
   auto f = protocol::decode(text);
   if (!f) return;
+  if (reply_map && f->event == "phx_reply" && f->ref) {
+    auto it = std::find_if(sent_events.begin(), sent_events.end(), [&](const sent_event& e) {
+      return e.ref == *f->ref && e.topic == f->topic;
+    });
+    const auto& p = f->payload;
+    if (it != sent_events.end() && p.is_object() && p.value("status", "") == "ok" && p.contains("response")) {
+      auto reply = protocol::event_reply::from_json(p["response"]);
+      if (reply && reply->diff && reply->diff->is_object() && reply->diff->contains("r")) {
+        std::string id = f->topic.rfind("lv:", 0) == 0 ? f->topic.substr(3) : f->topic;
+        replies.push_back({std::move(id), it->event, (*reply->diff)["r"]});
+      }
+    }
+    if (it != sent_events.end()) sent_events.erase(it);
+  }
   auto add = [&](nav::kind k, const nlohmann::json& j) {
     if (!j.is_object() || !j.contains("to") || !j["to"].is_string()) return;
     nav n{k, j["to"].get<std::string>(), std::nullopt};
@@ -149,7 +187,9 @@ void session::collect() {
     }
   }
   for (auto& e : browser->take_push_events()) pushes.push_back(std::move(e));
-  for (auto& r : browser->take_hook_replies()) replies.push_back(std::move(r));
+  // Replies are read off the wire (observe), for every event as in LiveViewTest, not only
+  // for hooks as the client hands them out.
+  (void)browser->take_hook_replies();
 }
 
 }  // namespace detail
@@ -448,14 +488,24 @@ render_result element_event(const view_element& e, const json& value, std::strin
   });
 }
 
-// Events pushed to the view itself (LiveViewTest's render_*(view, event, value)): the
-// simulator pushes them as a hook on the container would, which the server handles as the
-// same event with the same value.
+// Events pushed to the view itself (LiveViewTest's render_*(view, event, value)), with the
+// payload LiveViewTest sends: the function's type ("form" for change and submit, whose value
+// goes urlencoded as Plug.Conn.Query.encode writes it), the event and the value.
 render_result view_event(const view& v, std::string_view kind, std::string_view event, const json& value) {
+  if (!value.is_object()) throw testkit_error("bad_value", "event values must be an object");
+  json payload = json::object();
+  if (kind == "change" || kind == "submit") {
+    auto encoded = ref::encode_query(value);
+    if (!encoded)
+      throw testkit_error("bad_value", "form values cannot be urlencoded: " + encoded.error().message());
+    payload = {{"type", "form"}, {"event", event}, {"value", *encoded}};
+  } else {
+    payload = {{"type", kind}, {"event", event}, {"value", value}};
+  }
   dom::node& container = container_of(v);
   return perform(v, std::string(kind) + " " + sim::inspect_string(event) + " on the view",
                  [&](sim::browser& b, std::optional<std::string>&) {
-                   b.hook_push(container, std::string(event), value);
+                   b.push_view_event(container, std::move(payload));
                  });
 }
 

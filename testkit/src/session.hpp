@@ -44,7 +44,7 @@ class observing_transport final : public sim::transport {
   observing_transport(std::unique_ptr<sim::transport> inner, session& owner)
       : inner_(std::move(inner)), owner_(owner) {}
   bool connect(const sim::connect_request& req) override { return inner_->connect(req); }
-  void send(std::string text) override { inner_->send(std::move(text)); }
+  void send(std::string text) override;
   std::vector<std::string> receive() override;
   void pump() override { inner_->pump(); }
   void close() override { inner_->close(); }
@@ -71,8 +71,9 @@ struct session : std::enable_shared_from_this<session> {
 
   /// Moves the browser's records into the queues below.
   void collect();
-  /// Called by the transport for each frame received.
+  /// Called by the transport for each frame received, and for each one sent.
   void observe(const std::string& text);
+  void observe_sent(const std::string& text);
   /// The client's clock moved: the server's follows.
   void client_advanced();
   std::chrono::milliseconds client_time() const;
@@ -89,7 +90,14 @@ struct session : std::enable_shared_from_this<session> {
   std::vector<nav> action_redirects;  // since the current action began
   std::set<std::string> crashed_topics;
   std::deque<sim::pushed_event> pushes;
-  std::deque<sim::hook_reply> replies;
+  std::deque<sim::hook_reply> replies;  // {:reply, map, socket} of any event, as LiveViewTest
+  // Events sent lately (ref, topic, event name): their replies may carry a reply map.
+  struct sent_event {
+    std::string ref;
+    std::string topic;
+    std::string event;
+  };
+  std::deque<sent_event> sent_events;
   std::string last_action;
 };
 

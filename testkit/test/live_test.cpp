@@ -63,6 +63,53 @@ TEST_F(LiveTest, RenderClickOnTheViewPushesTheEventDirectly) {
   EXPECT_TRUE(render_click(view, "inc", {{"by", "3"}}).contains("<span id=\"count\">3</span>"));
 }
 
+// The payload of the last "event" the view sent, as on the wire.
+json last_event(const view& v) {
+  auto sent = browser_of(v).sent_events(v.id());
+  for (auto it = sent.rbegin(); it != sent.rend(); ++it)
+    if (it->event == "event") return it->payload;
+  return nullptr;
+}
+
+TEST_F(LiveTest, ViewEventsTravelWithTheirOwnTypeAsInLiveViewTest) {
+  auto [view, html] = live(c, "/keys").value();
+  render_click(view, "a", {{"x", 1}});
+  EXPECT_EQ(last_event(view), (json{{"type", "click"}, {"event", "a"}, {"value", {{"x", 1}}}}));
+  render_keydown(view, "b", {{"key", "Enter"}});
+  EXPECT_EQ(last_event(view), (json{{"type", "keydown"}, {"event", "b"}, {"value", {{"key", "Enter"}}}}));
+  render_keyup(view, "c", {{"key", "Escape"}});
+  EXPECT_EQ(last_event(view), (json{{"type", "keyup"}, {"event", "c"}, {"value", {{"key", "Escape"}}}}));
+  render_focus(view, "d");
+  EXPECT_EQ(last_event(view), (json{{"type", "focus"}, {"event", "d"}, {"value", json::object()}}));
+  render_blur(view, "e");
+  EXPECT_EQ(last_event(view), (json{{"type", "blur"}, {"event", "e"}, {"value", json::object()}}));
+  render_hook(view, "f", {{"y", true}});
+  EXPECT_EQ(last_event(view), (json{{"type", "hook"}, {"event", "f"}, {"value", {{"y", true}}}}));
+  EXPECT_THAT(render(element(view, "#log")), HasSubstr("a;b:Enter;c:Escape;d;e;f;"));
+  EXPECT_THROW(render_click(view, "g", json::array({1})), testkit_error);
+}
+
+TEST_F(LiveTest, ViewFormEventsTravelUrlencoded) {
+  auto [view, html] = live(c, "/form").value();
+  auto r = render_change(view, "validate", {{"user", {{"name", "Al Bo"}, {"role", "admin"}}}});
+  EXPECT_EQ(last_event(view),
+            (json{{"type", "form"}, {"event", "validate"}, {"value", "user[name]=Al+Bo&user[role]=admin"}}));
+  EXPECT_THAT(r.html(), HasSubstr("<p id=\"validations\">1</p>"));
+  auto saved = render_submit(view, "save", {{"user", {{"name", "Alice"}, {"role", "user"}}}});
+  EXPECT_EQ(last_event(view)["type"], "form");
+  EXPECT_TRUE(saved.contains("Saved Alice as user"));
+}
+
+TEST_F(LiveTest, RepliesOfAnyEventReachAssertReply) {
+  auto [view, html] = live(c, "/push").value();
+  // A reply to a plain click is a reply too (LiveViewTest sends {:reply, map} for any event).
+  render_click(view, "save", {{"via", "click"}});
+  EXPECT_EQ(assert_reply(view, {{"ok", true}})["echo"]["via"], "click");
+  // An event the view answers with noreply has no reply to assert.
+  render_hook(view, "ping");
+  EXPECT_THROW(assert_reply(view), assertion_error);
+}
+
 TEST_F(LiveTest, PageTitleFollowsThePageTitleAssign) {
   auto [view, html] = live(c, "/counter").value();
   EXPECT_EQ(page_title(view), "Count: 0");

@@ -154,6 +154,10 @@ class browser {
   dispatch_result hook_push(dom::node& el, std::string event, nlohmann::json payload);
   dispatch_result hook_push_to(dom::node& el, std::string target, std::string event,
                                nlohmann::json payload);
+  /// Pushes "event" with `payload` exactly as given on the channel of the view whose
+  /// container is `container` (no binding, loading state or rate limit), then settles: for
+  /// test APIs that make the event themselves, as LiveViewTest's render_click(view, ...).
+  dispatch_result push_view_event(dom::node& container, nlohmann::json payload);
 
   /// Moves virtual time: debounce/throttle timers, heartbeats, rejoins, and the server's
   /// own timers (through transport::advance) run in time order.

@@ -157,7 +157,8 @@ std::optional<view> find_live_child(const view& parent, std::string_view child_i
 // On an element: the binding the user would trigger (phx-click, phx-change, ...), with
 // LiveViewTest's checks (element exists and is unique, not disabled, has the binding).
 // `value` adds phx-value-* entries (click, key, focus, blur) or form fields (change, submit).
-// On a view: the event is pushed to the view directly, with `value` as its payload.
+// On a view: the event is pushed to the view directly with LiveViewTest's payload: type
+// after the function ("form" for change/submit, the value urlencoded), the event, `value`.
 
 render_result render_click(const view_element& e, const json& value = json::object());
 render_result render_click(const view& v, std::string_view event, const json& value = json::object());
@@ -219,7 +220,8 @@ bool json_matches(const json& pattern, const json& actual);
 /// The first pushed event of the view named `event` whose payload matches; consumed and
 /// returned.
 json assert_push_event(const view& v, std::string_view event, const json& payload = nullptr);
-/// The first hook reply of the view that matches; consumed and returned.
+/// The first reply ({:reply, map, socket}) of the view that matches, to any event; consumed
+/// and returned.
 json assert_reply(const view& v, const json& payload = nullptr);
 
 // -- time -----------------------------------------------------------------------------------
