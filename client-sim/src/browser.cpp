@@ -1489,6 +1489,10 @@ dispatch_result browser::change_form(dom::node& form, const nlohmann::json& valu
   return act(first, action::change(), "input");
 }
 
+void browser::fill_form(dom::node& form, const nlohmann::json& values) {
+  fill_in(form, values, in_->forms);
+}
+
 dispatch_result browser::submit(dom::node& form, const dom::node* submitter) {
   std::vector<const dom::node*> inputs;
   for (const dom::node* c : form_controls(form))

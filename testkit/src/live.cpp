@@ -629,23 +629,196 @@ render_result render_click(const view& v, std::string_view event, const json& va
   return view_event(v, "click", event, value);
 }
 
+namespace {
+
+// Each leaf of `values` (a scalar, a list or null) with the path of keys leading to it.
+void for_each_leaf(const json& values, std::vector<std::string>& path,
+                   const std::function<void(const std::vector<std::string>&, const json&)>& fn) {
+  if (values.is_object() && !values.empty()) {
+    for (auto it = values.begin(); it != values.end(); ++it) {
+      path.push_back(it.key());
+      for_each_leaf(it.value(), path, fn);
+      path.pop_back();
+    }
+    return;
+  }
+  if (!path.empty()) fn(path, values);
+}
+
+json nest(const std::vector<std::string>& path, json leaf) {
+  for (auto it = path.rbegin(); it != path.rend(); ++it) leaf = json{{*it, std::move(leaf)}};
+  return leaf;
+}
+
+// The (name, value) pairs Plug would write for `values`.
+std::vector<std::pair<std::string, std::string>> plug_pairs(const json& values) {
+  auto encoded = ref::encode_query(values);
+  if (!encoded) throw testkit_error("bad_value", "form values cannot be urlencoded: " + encoded.error().message());
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string_view q = *encoded;
+  while (!q.empty()) {
+    auto amp = q.find('&');
+    std::string_view pair = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
+    auto eq = pair.find('=');
+    auto name = ref::decode_www_form(pair.substr(0, eq));
+    auto val = ref::decode_www_form(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+    if (name && val) out.emplace_back(std::move(*name), std::move(*val));
+  }
+  return out;
+}
+
+constexpr std::string_view extra_marker = "data-lvh-extra";
+
+// The values render_change/render_submit take besides form/3's data, which LiveViewTest
+// merges into the event as they are. Those a user could fill in are filled in; the others
+// (hidden inputs, names the form lacks, values no field of that name offers) become hidden
+// inputs at the end of the form for the duration of the action, so they come last in the
+// payload and win as Plug decodes it. Removed afterwards unless a patch took them over; kept
+// alive by the session, since the browser may still hold their address.
+class extra_fields {
+ public:
+  extra_fields(sim::browser& b, dom::node& form, const json& value, session& s) : s_(s) {
+    std::vector<std::string> path;
+    std::vector<json> leftovers;
+    for_each_leaf(value, path, [&](const std::vector<std::string>& p, const json& leaf) {
+      json one = nest(p, leaf);
+      try {
+        b.fill_form(form, one);
+      } catch (const sim::usage_error&) {
+        leftovers.push_back(std::move(one));
+      }
+    });
+    for (const auto& one : leftovers) {
+      for (auto& [name, val] : plug_pairs(one)) {
+        auto input = dom::node::make_element("input");
+        input->set_attribute("type", "hidden");
+        input->set_attribute("name", name);
+        input->set_attribute("value", val);
+        input->set_attribute(std::string(extra_marker), "");
+        added_.push_back({&form.append_child(std::move(input)), name, val});
+      }
+    }
+  }
+  ~extra_fields() {
+    for (const auto& a : added_) {
+      if (!attached(a.el)) continue;  // a patch removed it (and destroyed it)
+      const std::string* name = a.el->get_attribute("name");
+      const std::string* val = a.el->get_attribute("value");
+      if (!a.el->has_attribute(std::string(extra_marker)) || !name || *name != a.name || !val || *val != a.value)
+        continue;  // a patch made it one of the server's elements
+      s_.removed_nodes.push_back(a.el->parent()->remove_child(a.el->index_in_parent()));
+    }
+  }
+  extra_fields(const extra_fields&) = delete;
+  extra_fields& operator=(const extra_fields&) = delete;
+
+ private:
+  struct added {
+    dom::node* el;
+    std::string name;
+    std::string value;
+  };
+  // Found by identity from the document, never dereferenced before.
+  bool attached(const dom::node* el) const {
+    std::vector<const dom::node*> todo{&s_.browser->document()};
+    while (!todo.empty()) {
+      const dom::node* n = todo.back();
+      todo.pop_back();
+      if (n == el) return true;
+      for (const auto& c : n->children()) todo.push_back(c.get());
+    }
+    return false;
+  }
+  session& s_;
+  std::vector<added> added_;
+};
+
+// _target as LiveViewTest takes it in the values: ["user", "name"] (as Plug decodes the
+// client's `_target=user[name]`) or the field name itself.
+std::optional<std::string> target_name(const json& t) {
+  if (t.is_string()) return t.get<std::string>();
+  if (!t.is_array() || t.empty()) return std::nullopt;
+  std::string name;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (!t[i].is_string()) return std::nullopt;
+    name += i == 0 ? t[i].get<std::string>() : "[" + t[i].get<std::string>() + "]";
+  }
+  return name;
+}
+
+bool names_field(const std::string& field, const std::string& name) {
+  return field == name || field == name + "[]";
+}
+
+// The field the input event fires on: the one _target names, else the first field the data
+// names (keys in JSON order), as a user types into it, else the form's first named field.
+dom::node* change_target(dom::node& form, const std::optional<std::string>& target, const json& data,
+                         const view_element& e) {
+  std::vector<dom::node*> fields;
+  for (const dom::node* c : sim::form_controls(form))
+    if (c->has_attribute("name") && !c->has_attribute(std::string(extra_marker)))
+      fields.push_back(const_cast<dom::node*>(c));
+  if (target) {
+    for (dom::node* f : fields)
+      if (names_field(*f->get_attribute("name"), *target)) return f;
+    throw sim::usage_error(sim::usage_errc::unknown_field,
+                           "_target " + sim::inspect_string(*target) + " names no field of the form selected by " +
+                               sim::inspect_string(e.selector),
+                           dom::serialize(form));
+  }
+  std::optional<std::string> first;
+  std::vector<std::string> path;
+  for_each_leaf(data, path, [&](const std::vector<std::string>& p, const json&) {
+    if (!first) first = target_name(json(p));
+  });
+  if (first) {
+    for (dom::node* f : fields)
+      if (names_field(*f->get_attribute("name"), *first)) return f;
+    for (dom::node* f : fields)
+      if (f->get_attribute("name")->rfind(*first + "[", 0) == 0) return f;
+  }
+  return fields.empty() ? nullptr : fields.front();
+}
+
+json without_target(json j, std::optional<std::string>& target) {
+  if (!j.is_object()) throw testkit_error("bad_value", "form values must be an object");
+  if (auto it = j.find("_target"); it != j.end()) {
+    target = target_name(*it);
+    if (!target) throw testkit_error("bad_value", "_target must be a field name or a list of keys");
+    j.erase(it);
+  }
+  return j;
+}
+
+}  // namespace
+
 render_result render_change(const view_element& e, const json& value) {
   dom::node& node = resolve(e);
   sim::check_enabled(node, "change", e.selector);
-  json data = deep_merge(e.form_data.value_or(json::object()), value);
-  if (data.is_object()) data.erase("_target");  // the simulator targets the first field given
+  if (node.tag() != "form") {
+    json data = deep_merge(e.form_data.value_or(json::object()), value);
+    return perform(e.view, event_description("change", e), [&](sim::browser& b, std::optional<std::string>&) {
+      sim::dispatch_result r = data.is_object() && data.contains("value") && is_scalar(data["value"])
+                                   ? b.change(node, scalar_text(data["value"]))
+                                   : b.change(node);
+      if (r.missing && node.has_attribute("phx-change") && !sim::form_owner(node))
+        r.skipped = "not_in_form";  // bound, but the client only listens within forms
+      if (r.skipped && *r.skipped == "not_in_form") r.missing.reset();
+      check_result(e, node, r, "phx-change");
+    });
+  }
+  std::optional<std::string> target;
+  json form_data = without_target(e.form_data.value_or(json::object()), target);
+  json extra = without_target(value, target);
+  session& s = e.view.session();
+  // form/3's data must name fields a user can fill, as LiveViewTest's fill_in checks.
+  s.browser->fill_form(node, form_data);
+  dom::node* field = change_target(node, target, deep_merge(form_data, extra), e);
   return perform(e.view, event_description("change", e), [&](sim::browser& b, std::optional<std::string>&) {
-    sim::dispatch_result r;
-    if (node.tag() == "form") {
-      r = b.change_form(node, data);
-    } else if (data.is_object() && data.contains("value") && is_scalar(data["value"])) {
-      r = b.change(node, scalar_text(data["value"]));
-    } else {
-      r = b.change(node);
-    }
-    if (r.missing && node.has_attribute("phx-change") && !sim::form_owner(node))
-      r.skipped = "not_in_form";  // bound, but the client only listens within forms
-    if (r.skipped && *r.skipped == "not_in_form") r.missing.reset();
+    extra_fields extras(b, node, extra, s);
+    // One input event, on the target field: its name is the event's _target.
+    sim::dispatch_result r = field ? b.change(*field) : b.change(node);
     check_result(e, node, r, "phx-change");
   });
 }
@@ -660,19 +833,15 @@ render_result render_submit(const view_element& e, const json& value) {
     throw sim::usage_error(sim::usage_errc::not_a_form,
                            "phx-submit is only allowed in forms, got " + sim::inspect_string(node.tag()),
                            dom::serialize(node));
-  json data = deep_merge(e.form_data.value_or(json::object()), value);
-  if (e.submitter) (void)sim::find_submitter(node, *e.submitter);  // usage errors first
+  if (!value.is_object()) throw testkit_error("bad_value", "form values must be an object");
+  const dom::node* submitter = e.submitter ? &sim::find_submitter(node, *e.submitter) : nullptr;
+  session& s = e.view.session();
+  s.browser->fill_form(node, e.form_data.value_or(json::object()));
   return perform(e.view, event_description("submit", e), [&](sim::browser& b, std::optional<std::string>&) {
-    if (data.is_object() && !data.empty()) {
-      // The simulator fills forms by typing into them, so a form with phx-change also sends
-      // that change first (LiveViewTest does not); see docs/testkit.md.
-      b.change_form(node, data);
-    }
-    // The change's patch may have replaced elements: look them up again.
-    dom::node& form_now = resolve(e);
-    const dom::node* submitter = e.submitter ? &sim::find_submitter(form_now, *e.submitter) : nullptr;
-    auto r = b.submit(form_now, submitter);
-    check_result(e, form_now, r, "phx-submit");
+    extra_fields extras(b, node, value, s);
+    // The submit alone: filling in fired nothing, as LiveViewTest sends one event.
+    auto r = b.submit(node, submitter);
+    check_result(e, node, r, "phx-submit");
   });
 }
 

@@ -99,6 +99,9 @@ struct session : std::enable_shared_from_this<session> {
   };
   std::deque<sent_event> sent_events;
   std::string last_action;
+  // Nodes the testkit took out of the page again (extra form fields): kept alive, so no new
+  // node gets an address the browser's per-element state may still hold.
+  std::vector<std::unique_ptr<dom::node>> removed_nodes;
 };
 
 /// "/a?b" of "http://h:1/a?b#c"; a path stays as it is.

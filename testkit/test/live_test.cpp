@@ -2,6 +2,7 @@
 #include "test_views.hpp"
 
 #include <lvh/testkit/gtest.hpp>
+#include <lvh/sim/errors.hpp>
 #include <lvh/testkit/live.hpp>
 
 #include <gmock/gmock.h>
@@ -131,6 +132,48 @@ TEST_F(LiveTest, FormChangeAndSubmitWithValidation) {
   auto saved = render_submit(form(view, "#user-form", {{"user", {{"name", "Alice"}, {"role", "admin"}}}}));
   EXPECT_TRUE(saved.contains("Saved Alice as admin")) << saved.html();
   EXPECT_FALSE(has_element(view, ".error"));
+}
+
+// What LogFormLive's handle_event got last, and the events it handled.
+json last_params(const view& v) { return json::parse(browser_of(v).find("#last").text_content()); }
+std::string events_of(const view& v) { return browser_of(v).find("#events").text_content(); }
+
+TEST_F(LiveTest, RenderSubmitSendsOneSubmitWithTheFormsValuesMergedWithTheData) {
+  auto [view, html] = live(c, "/log-form").value();
+  // No change event first: filling in the form fires nothing.
+  render_submit(form(view, "#f", {{"user", {{"name", "Al"}}}}));
+  EXPECT_EQ(events_of(view), "save;");
+  EXPECT_EQ(last_event(view)["type"], "form");
+  EXPECT_EQ(last_params(view), (json{{"token", "t0"}, {"user", {{"name", "Al"}, {"email", ""}}}}));
+
+  render_submit(form(view, "#f", {{"user", {{"name", "Al"}}}}), {{"token", "t9"}, {"extra", "x"}});
+  EXPECT_EQ(events_of(view), "save;save;");
+  // The hidden input and a name the form lacks take the values given, as LiveViewTest merges.
+  EXPECT_EQ(last_params(view),
+            (json{{"token", "t9"}, {"extra", "x"}, {"user", {{"name", "Al"}, {"email", ""}}}}));
+  // The values that are no fields of the form were there for the event only.
+  EXPECT_THAT(render(element(view, "#f")), Not(HasSubstr("data-lvh-extra")));
+  EXPECT_THAT(render(element(view, "#f")), Not(HasSubstr("extra")));
+  // The form as the server rendered it since (it rendered user[name] empty again).
+  render_submit(form(view, "#f"));
+  EXPECT_EQ(events_of(view), "save;save;save;");
+  EXPECT_EQ(last_params(view), (json{{"token", "t0"}, {"user", {{"name", ""}, {"email", ""}}}}));
+}
+
+TEST_F(LiveTest, RenderChangeTakesItsTargetFromTheData) {
+  auto [view, html] = live(c, "/log-form").value();
+  render_change(form(view, "#f", {{"user", {{"name", "Al"}}}}), {{"_target", {"user", "email"}}});
+  EXPECT_EQ(events_of(view), "validate;");
+  EXPECT_EQ(last_params(view)["_target"], json({"user", "email"}));
+  EXPECT_EQ(last_params(view)["user"]["name"], "Al");
+  // As a field name too; without one, the first field given is the target.
+  render_change(element(view, "#f"), {{"_target", "user[name]"}, {"user", {{"email", "a@b"}}}});
+  EXPECT_EQ(last_params(view)["_target"], json({"user", "name"}));
+  EXPECT_EQ(last_params(view)["user"]["email"], "a@b");
+  render_change(element(view, "#f"), {{"user", {{"email", "c@d"}}}});
+  EXPECT_EQ(last_params(view)["_target"], json({"user", "email"}));
+  EXPECT_EQ(events_of(view), "validate;validate;validate;");
+  EXPECT_THROW(render_change(element(view, "#f"), {{"_target", {"nope"}}}), sim::usage_error);
 }
 
 TEST_F(LiveTest, DebounceWaitsForTheFullDelay) {

@@ -268,6 +268,28 @@ class news_live : public ref::live_view {
   }
 };
 
+class log_form_live : public ref::live_view {
+ public:
+  void mount(const value&, const value&, socket& s) override {
+    s.assign("events", "");
+    s.assign("last", "{}");
+  }
+  const template_& render(const socket&) const override {
+    return compiled("log_form_live",
+                    "<form id=\"f\" phx-change=\"validate\" phx-submit=\"save\">"
+                    "<input type=\"hidden\" name=\"token\" value=\"t0\"/>"
+                    "<input type=\"text\" name=\"user[name]\" value=\"\"/>"
+                    "<input type=\"text\" name=\"user[email]\" value=\"\"/>"
+                    "</form>"
+                    "<p id=\"events\"><%= @events %></p><p id=\"last\"><%= @last %></p>");
+  }
+  event_result handle_event(std::string_view event, const value& v, socket& s) override {
+    s.assign("events", s.get("events").get<std::string>() + std::string(event) + ";");
+    s.assign("last", v.dump());
+    return noreply();
+  }
+};
+
 }  // namespace
 
 std::shared_ptr<in_process_server> make_server(in_process_server::options opts) {
@@ -285,6 +307,7 @@ std::shared_ptr<in_process_server> make_server(in_process_server::options opts) 
   views.add<echo_live>("EchoLive");
   views.add<keys_live>("KeysLive");
   views.add<news_live>("NewsLive");
+  views.add<log_form_live>("LogFormLive");
   ref::component_registry components;
   components.add<counter_component>("CounterComponent");
   ref::router routes;
@@ -300,6 +323,7 @@ std::shared_ptr<in_process_server> make_server(in_process_server::options opts) 
   routes.live("/echo", "EchoLive");
   routes.live("/keys", "KeysLive");
   routes.live("/news", "NewsLive");
+  routes.live("/log-form", "LogFormLive");
   return in_process_server::make(std::move(views), std::move(components), std::move(routes), std::move(opts));
 }
 

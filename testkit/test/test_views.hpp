@@ -25,6 +25,9 @@ namespace lvh::testkit::test {
 //   /keys           KeysLive: phx-keydown on #box (phx-key=Enter); phx-focus/phx-blur on #field
 //   /news           NewsLive: connected, subscribes to PubSub "news"; each {title} message
 //                   appends to #headlines and push_events "headline" {title}
+//   /log-form       LogFormLive: #f phx-change=validate phx-submit=save, no debounce; hidden
+//                   token=t0, user[name], user[email]; #events lists the events handled,
+//                   #last holds the params of the last one as JSON
 std::shared_ptr<in_process_server> make_server(in_process_server::options opts = {});
 
 }  // namespace lvh::testkit::test

@@ -142,6 +142,9 @@ class browser {
   /// Fills `values` into `form` (find.hpp fill_in rules), then fires an input event on the
   /// first control named in `values` (its `_target`).
   dispatch_result change_form(dom::node& form, const nlohmann::json& values);
+  /// Fills `values` into `form` as change_form does, firing nothing: for test APIs that fill
+  /// a form and then submit it, or fire the input event on a field of their choosing.
+  void fill_form(dom::node& form, const nlohmann::json& values);
   dispatch_result submit(dom::node& form, const dom::node* submitter = nullptr);
   dispatch_result keydown(dom::node& el, std::string key);
   dispatch_result keyup(dom::node& el, std::string key);

@@ -77,7 +77,8 @@ struct view_element {
   testkit::view view;
   std::string selector;
   text_filter filter;
-  /// form/3's data: filled into the form before render_change / render_submit.
+  /// form/3's data: filled into the form before render_change / render_submit; must name
+  /// fields a user can fill in (their `value` is merged as it is).
   std::optional<json> form_data;
   /// put_submitter's selector: the button render_submit submits with.
   std::optional<std::string> submitter;
@@ -156,7 +157,8 @@ std::optional<view> find_live_child(const view& parent, std::string_view child_i
 // -- events ---------------------------------------------------------------------------------
 // On an element: the binding the user would trigger (phx-click, phx-change, ...), with
 // LiveViewTest's checks (element exists and is unique, not disabled, has the binding).
-// `value` adds phx-value-* entries (click, key, focus, blur) or form fields (change, submit).
+// `value` adds phx-value-* entries (click, key, focus, blur) or is merged into the form's
+// values (change, submit: one event, `_target` in it picks the changed field).
 // On a view: the event is pushed to the view directly with LiveViewTest's payload: type
 // after the function ("form" for change/submit, the value urlencoded), the event, `value`.
 
