@@ -243,6 +243,7 @@ http_response endpoint::get(const http_request& req) {
     auto redirect_response = [&](const socket::state& p) {
         res.status = 302;
         res.location = p.navigation->to;
+        res.live_redirect = p.navigation->type != navigation::kind::redirect;
         value f = s.flash();
         if (f.is_object() && !f.empty()) res.flash_cookie = sign_flash(f);
         res.body.clear();

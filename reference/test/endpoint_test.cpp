@@ -69,6 +69,7 @@ TEST(Endpoint, RedirectDuringTheDisconnectedMountIs302WithFlash) {
     auto res = fx.ep->get({.url = "/bounce"});
     EXPECT_EQ(res.status, 302);
     EXPECT_EQ(res.location, "/other");
+    EXPECT_FALSE(res.live_redirect);  // redirect/2, not push_redirect
     ASSERT_TRUE(res.flash_cookie);
     EXPECT_EQ(fx.ep->verify_flash(*res.flash_cookie), (value{{"info", "moved"}}));
     auto next = fx.ep->get({.url = "/other", .flash_cookie = res.flash_cookie});

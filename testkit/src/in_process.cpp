@@ -167,7 +167,10 @@ sim::http_response in_process_pages::get(const sim::http_request& req) {
   sim::http_response out;
   out.status = res.status;
   out.body = std::move(res.body);
-  if (res.status >= 300 && res.status < 400) out.location = res.location;
+  if (res.status >= 300 && res.status < 400) {
+    out.location = res.location;
+    if (res.live_redirect) out.headers.emplace_back(std::string(live_redirect_header), "true");
+  }
   out.set_cookie.push_back(std::string(session_cookie_name) + "=" + res.session_cookie +
                            "; path=/; HttpOnly; SameSite=Lax");
   if (res.flash_cookie) {

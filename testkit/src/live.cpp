@@ -524,6 +524,8 @@ live_result live(const conn& c, std::string_view path) {
   if (resp.status >= 300 && resp.status < 400 && resp.location) {
     // Redirected by the disconnected mount: nothing joins (LiveViewTest's error_redirect_conn).
     redirect r;
+    const std::string* live_nav = resp.header(live_redirect_header);
+    r.what = live_nav && *live_nav == "true" ? redirect::kind::live_redirect : redirect::kind::redirect;
     r.to = *resp.location;
     for (const auto& line : resp.set_cookie) {
       const std::string prefix = std::string(flash_cookie_name) + "=";

@@ -256,12 +256,23 @@ TEST_F(LiveTest, PlainLinkClickIsARedirectValue) {
 TEST_F(LiveTest, RedirectDuringMountComesBackFromLive) {
   auto result = live(c, "/mount-redirect");
   ASSERT_TRUE(result.is_redirect());
+  // push_redirect in the disconnected mount: {:error, {:live_redirect, ...}}, as the 302 of a
+  // live navigation is marked in Phoenix.
+  EXPECT_EQ(result.redirect_value().what, redirect::kind::live_redirect);
   EXPECT_EQ(result.redirect_value().to, "/counter");
   EXPECT_EQ(result.redirect_value().flash, (json{{"error", "Not here"}}));
   auto followed = follow_redirect(result, c);
   ASSERT_TRUE(followed.ok());
   EXPECT_THAT(followed.html(), HasSubstr("Count:"));
   EXPECT_THROW(follow_redirect(result, c, "/elsewhere"), testkit_error);
+}
+
+TEST_F(LiveTest, PlainRedirectDuringMountIsARedirect) {
+  auto result = live(c, "/mount-plain-redirect");
+  ASSERT_TRUE(result.is_redirect());
+  EXPECT_EQ(result.redirect_value().what, redirect::kind::redirect);
+  EXPECT_EQ(result.redirect_value().to, "/form");
+  EXPECT_EQ(follow_redirect(result, c).view().path(), "/form");
 }
 
 TEST_F(LiveTest, RedirectDuringConnectedMountComesBackFromLive) {

@@ -157,6 +157,12 @@ class mount_redirect_live : public ref::live_view {
   const template_& render(const socket&) const override { return compiled("mount_redirect", "never"); }
 };
 
+class mount_plain_redirect_live : public ref::live_view {
+ public:
+  void mount(const value&, const value&, socket& s) override { s.redirect("/form"); }
+  const template_& render(const socket&) const override { return compiled("mount_plain_redirect", "never"); }
+};
+
 class connected_redirect_live : public ref::live_view {
  public:
   void mount(const value&, const value&, socket& s) override {
@@ -300,6 +306,7 @@ std::shared_ptr<in_process_server> make_server(in_process_server::options opts) 
   views.add<redirector_live>("RedirectorLive");
   views.add<mount_redirect_live>("MountRedirectLive");
   views.add<connected_redirect_live>("ConnectedRedirectLive");
+  views.add<mount_plain_redirect_live>("MountPlainRedirectLive");
   views.add<clock_live>("ClockLive");
   views.add<parent_live>("ParentLive");
   views.add<child_live>("ChildLive");
@@ -317,6 +324,7 @@ std::shared_ptr<in_process_server> make_server(in_process_server::options opts) 
   routes.live("/redirector", "RedirectorLive");
   routes.live("/mount-redirect", "MountRedirectLive");
   routes.live("/connected-redirect", "ConnectedRedirectLive");
+  routes.live("/mount-plain-redirect", "MountPlainRedirectLive");
   routes.live("/clock", "ClockLive");
   routes.live("/parent", "ParentLive");
   routes.live("/push", "PushLive");

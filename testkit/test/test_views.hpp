@@ -17,6 +17,7 @@ namespace lvh::testkit::test {
 //   /redirector     RedirectorLive: "go" push_redirect /counter with flash; "away" redirect /form
 //   /mount-redirect MountRedirectLive: push_redirect /counter in every mount
 //   /connected-redirect  ConnectedRedirectLive: push_redirect /counter when connected
+//   /mount-plain-redirect  MountPlainRedirectLive: redirect /form in every mount
 //   /clock          ClockLive: connected send_after 1000 "tick", re-armed; #ticks
 //   /parent         ParentLive: live_render ChildLive id "child1" (#child-inc)
 //   /push           PushLive: "ping" push_event "pong" {n}; #saver phx-hook; hook "save"

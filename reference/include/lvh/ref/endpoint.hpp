@@ -87,6 +87,10 @@ struct http_response {
     std::string csrf_token{};          // the page's masked token (meta tag)
     std::string view_id{};             // the container id
     std::optional<std::string> flash_cookie{};  // set on a redirect carrying flash
+    // 302 only: the mount navigated live (push_redirect, or push_patch in handle_params),
+    // not with redirect/2. Phoenix marks the conn so (private phoenix_live_redirect);
+    // LiveViewTest's live/2 reads it. Nothing in the HTTP response says so.
+    bool live_redirect = false;
 };
 
 class endpoint {
