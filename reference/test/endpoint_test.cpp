@@ -57,6 +57,9 @@ TEST(Endpoint, SessionCookieKeepsItsCsrfTokenAcrossPages) {
     EXPECT_TRUE(fx.ep->csrf_valid(s1, second.csrf_token));
     EXPECT_FALSE(fx.ep->csrf_valid(s1, "garbage!"));
     EXPECT_TRUE(fx.ep->session_from_cookie("tampered." + first.session_cookie).is_null());
+    // A cookie made from a value, as a test's init_test_session does.
+    auto made = fx.ep->session_from_cookie(fx.ep->session_cookie({{"user_id", 7}}));
+    EXPECT_EQ(made, (value{{"user_id", 7}}));
 }
 
 TEST(Endpoint, UnknownPathIs404) {

@@ -128,6 +128,9 @@ public:
 
     // The HTTP session of a cookie; null when missing or invalid.
     value session_from_cookie(std::optional<std::string_view> cookie) const;
+    // A signed session cookie holding `session` (an object), as get() sets it: what
+    // Plug.Test.init_test_session puts on a test's conn.
+    std::string session_cookie(const value& session) const;
     // Whether a masked CSRF token belongs to the session.
     bool csrf_valid(const value& session, std::string_view masked) const;
 
