@@ -59,6 +59,14 @@ std::map<std::string, std::string> parse_cookie_header(std::string_view header) 
 }  // namespace
 
 sim::http_response session_pages::get(const sim::http_request& req) {
+  if (blocked_) {
+    // The tab the server redirected loads nothing more: LiveViewTest mounts the target only
+    // when the test follows the redirect.
+    sim::http_response blank;
+    blank.body = std::string(blank_page);
+    blank.headers.emplace_back("content-type", "text/html; charset=utf-8");
+    return blank;
+  }
   if (primed_ && primed_->first == req.url && req.headers.empty()) {
     sim::http_response r = std::move(primed_->second);
     primed_.reset();
@@ -101,6 +109,16 @@ session::session(const conn& conn_in)
 }
 
 session::~session() { browser.reset(); }
+
+void session::stop() {
+  pages.block();
+  if (stopped || !browser) return;
+  stopped = true;
+  // Whatever the client got to load (a live redirect joins over the socket, which no page
+  // load stands in for) leaves with the page.
+  browser->load(browser->url(), blank_page);
+  collect();
+}
 
 std::chrono::milliseconds session::client_time() const {
   return epoch + std::chrono::milliseconds(browser ? browser->clock().now() : 0);
@@ -149,6 +167,7 @@ void session::observe(const std::string& text) {
     nav n{k, j["to"].get<std::string>(), std::nullopt};
     if (j.contains("flash") && j["flash"].is_string()) n.flash_token = j["flash"].get<std::string>();
     if (k == nav::kind::patch) return;  // patches come from the browser (client ones too)
+    pages.block();
     redirects.push_back(n);
     action_redirects.push_back(std::move(n));
   };
@@ -345,9 +364,10 @@ redirect to_redirect(session& s, const detail::nav& n) {
 }
 
 // Runs one user action on the view's page and returns the view's HTML after it, or the
-// redirect it caused.
+// redirect it caused. A redirect ends the tab (LiveViewTest's proxy stops), unless `keep_tab`
+// (the caller navigates on purpose and takes the page it lands on).
 template <class Fn>
-render_result perform(const view& v, std::string what, Fn&& act) {
+render_result perform(const view& v, std::string what, Fn&& act, bool keep_tab = false) {
   session& s = v.session();
   (void)container_of(v);
   s.collect();
@@ -359,12 +379,13 @@ render_result perform(const view& v, std::string what, Fn&& act) {
   s.collect();
   if (!s.action_redirects.empty()) {
     redirect r = to_redirect(s, s.action_redirects.front());
-    r.followed = s.shared_from_this();
+    if (!keep_tab) s.stop();
     return r;
   }
   if (link_to) {
     redirect r;
     r.to = *link_to;
+    if (!keep_tab) s.stop();
     return r;
   }
   auto info = s.browser->view(v.id());
@@ -545,7 +566,7 @@ live_result live(const conn& c, std::string_view path) {
   s->collect();
   if (!s->action_redirects.empty()) {
     redirect r = to_redirect(*s, s->action_redirects.front());
-    r.followed = s;
+    s->stop();
     return r;
   }
   auto main = s->browser->main_view();
@@ -997,15 +1018,8 @@ live_result follow_redirect(const redirect& r, const conn& c, std::optional<std:
   if (to && !same_path(*to, r.to))
     throw testkit_error("redirect_mismatch", "expected LiveView to redirect to " + sim::inspect_string(*to) +
                                                  ", but got " + sim::inspect_string(r.to));
-  if (r.followed && r.followed->browser) {
-    // The simulated tab followed it already: that page is the result (no second mount).
-    auto& s = *r.followed;
-    auto main = s.browser->main_view();
-    if (main && main->joined && same_path(s.browser->url(), r.to)) {
-      s.action_redirects.clear();
-      return live_result::ok_value{view(r.followed, main->id), s.browser->view_html(main->id)};
-    }
-  }
+  // As LiveViewTest: a new GET of the target with the redirect's flash, in a new tab (the
+  // redirected one has stopped).
   conn next = c;
   if (r.flash_token) next.cookies[std::string(flash_cookie_name)] = *r.flash_token;
   return live(next, r.to);
@@ -1023,13 +1037,13 @@ live_result follow_redirect(const live_result& r, const conn& c, std::optional<s
 
 live_result live_redirect(const view& v, std::string_view path) {
   auto& s = v.session();
-  auto result = perform(v, "live_redirect to " + std::string(path), [&](sim::browser& b, std::optional<std::string>&) {
-    b.live_redirect(absolute(s.c, path));
-  });
+  auto result = perform(
+      v, "live_redirect to " + std::string(path),
+      [&](sim::browser& b, std::optional<std::string>&) { b.live_redirect(absolute(s.c, path)); }, true);
   if (!result.is_redirect()) throw testkit_error("view_gone", "live_redirect to " + std::string(path) + " did not navigate");
   const redirect& r = result.redirect_value();
   // The user's own navigation is not a redirect to report unless the server redirected on.
-  if (r.followed && same_path(r.to, path)) {
+  if (!s.pages.blocked() && same_path(r.to, path)) {
     for (auto it = s.redirects.begin(); it != s.redirects.end(); ++it)
       if (same_path(it->to, path)) {
         s.redirects.erase(it);
@@ -1039,6 +1053,7 @@ live_result live_redirect(const view& v, std::string_view path) {
     if (main && main->joined && same_path(s.browser->url(), path))
       return live_result::ok_value{view(v.session_ptr(), main->id), s.browser->view_html(main->id)};
   }
+  s.stop();
   return r;
 }
 
@@ -1117,6 +1132,7 @@ void advance_server(connection_factory& server, std::chrono::milliseconds d) {
   for (auto& s : sessions) {
     s->browser->settle();
     s->collect();
+    if (s->pages.blocked()) s->stop();  // a timer redirected it
   }
 }
 

@@ -30,12 +30,19 @@ class session_pages final : public sim::page_source {
       : server_(server), cookies_(std::move(cookies)) {}
   sim::http_response get(const sim::http_request& req) override;
   void prime(std::string url, sim::http_response r) { primed_.emplace(std::move(url), std::move(r)); }
+  /// From now on every load gets a blank page.
+  void block() noexcept { blocked_ = true; }
+  bool blocked() const noexcept { return blocked_; }
 
  private:
   connection_factory& server_;
   std::map<std::string, std::string> cookies_;
   std::optional<std::pair<std::string, sim::http_response>> primed_;
+  bool blocked_ = false;
 };
+
+/// What a stopped tab shows: no LiveView, so nothing joins.
+inline constexpr std::string_view blank_page = "<!DOCTYPE html><html><head></head><body></body></html>";
 
 /// The factory's transport, with every received frame looked at for navigation and crashes,
 /// and virtual time handed to the server's clock.
@@ -71,6 +78,9 @@ struct session : std::enable_shared_from_this<session> {
 
   /// Moves the browser's records into the queues below.
   void collect();
+  /// The server redirected the tab (or the test's action navigated it away): it loads no
+  /// more pages and leaves the one it is on, as LiveViewTest's proxy stops.
+  void stop();
   /// Called by the transport for each frame received, and for each one sent.
   void observe(const std::string& text);
   void observe_sent(const std::string& text);
@@ -99,6 +109,7 @@ struct session : std::enable_shared_from_this<session> {
   };
   std::deque<sent_event> sent_events;
   std::string last_action;
+  bool stopped = false;
   // Nodes the testkit took out of the page again (extra form fields): kept alive, so no new
   // node gets an address the browser's per-element state may still hold.
   std::vector<std::unique_ptr<dom::node>> removed_nodes;

@@ -245,6 +245,25 @@ TEST_F(LiveTest, RedirectIsAValueToo) {
   EXPECT_TRUE(has_element(next, "#user-form"));
 }
 
+TEST_F(LiveTest, FollowRedirectLoadsTheTargetAnewWithTheFlash) {
+  for (const char* button : {"#to-flash", "#away-to-flash"}) {
+    SCOPED_TRACE(button);
+    auto [view, html] = live(c, "/redirector").value();
+    const int mounts = test::flash_connected_mounts();
+    auto r = render_click(element(view, button));
+    ASSERT_TRUE(r.is_redirect());
+    EXPECT_EQ(r.redirect_value().to, "/flash");
+    // The redirected tab stopped there, as LiveViewTest's proxy does: the target has not run.
+    EXPECT_EQ(test::flash_connected_mounts(), mounts);
+    EXPECT_FALSE(view.alive());
+    auto [next, next_html] = follow_redirect(r, c, "/flash").value();
+    EXPECT_EQ(test::flash_connected_mounts(), mounts + 1);
+    EXPECT_NE(next.session_ptr(), view.session_ptr());  // a new GET, a new tab
+    EXPECT_EQ(next.path(), "/flash");
+    EXPECT_THAT(next_html, HasSubstr(std::string("info: ") + (button == std::string("#to-flash") ? "Hello" : "Bye")));
+  }
+}
+
 TEST_F(LiveTest, PlainLinkClickIsARedirectValue) {
   auto [view, html] = live(c, "/redirector").value();
   auto r = render_click(element(view, "#plain-link"));

@@ -133,6 +133,8 @@ class redirector_live : public ref::live_view {
   const template_& render(const socket&) const override {
     return compiled("redirector_live", "<button id=\"go\" phx-click=\"go\">go</button>"
                                        "<button id=\"away\" phx-click=\"away\">away</button>"
+                                       "<button id=\"to-flash\" phx-click=\"to-flash\">to flash</button>"
+                                       "<button id=\"away-to-flash\" phx-click=\"away-to-flash\">away</button>"
                                        "<a id=\"plain-link\" href=\"/form\">plain</a>");
   }
   event_result handle_event(std::string_view event, const value& v, socket& s) override {
@@ -141,6 +143,12 @@ class redirector_live : public ref::live_view {
       s.push_redirect("/counter");
     } else if (event == "away") {
       s.redirect("/form");
+    } else if (event == "to-flash") {
+      s.put_flash("info", "Hello");
+      s.push_redirect("/flash");
+    } else if (event == "away-to-flash") {
+      s.put_flash("info", "Bye");
+      s.redirect("/flash");
     } else {
       return live_view::handle_event(event, v, s);
     }
@@ -155,6 +163,20 @@ class mount_redirect_live : public ref::live_view {
     s.push_redirect("/counter");
   }
   const template_& render(const socket&) const override { return compiled("mount_redirect", "never"); }
+};
+
+int flash_connected_mounts_ = 0;
+
+class flash_live : public ref::live_view {
+ public:
+  void mount(const value&, const value&, socket& s) override {
+    if (s.connected()) ++flash_connected_mounts_;
+    const value& f = s.get("flash");
+    s.assign("info", f.is_object() ? f.value("info", "") : std::string());
+  }
+  const template_& render(const socket&) const override {
+    return compiled("flash_live", "<p id=\"info\">info: <%= @info %></p>");
+  }
 };
 
 class mount_plain_redirect_live : public ref::live_view {
@@ -298,6 +320,8 @@ class log_form_live : public ref::live_view {
 
 }  // namespace
 
+int flash_connected_mounts() { return flash_connected_mounts_; }
+
 std::shared_ptr<in_process_server> make_server(in_process_server::options opts) {
   ref::view_registry views;
   views.add<counter_live>("CounterLive");
@@ -307,6 +331,7 @@ std::shared_ptr<in_process_server> make_server(in_process_server::options opts) 
   views.add<mount_redirect_live>("MountRedirectLive");
   views.add<connected_redirect_live>("ConnectedRedirectLive");
   views.add<mount_plain_redirect_live>("MountPlainRedirectLive");
+  views.add<flash_live>("FlashLive");
   views.add<clock_live>("ClockLive");
   views.add<parent_live>("ParentLive");
   views.add<child_live>("ChildLive");
@@ -325,6 +350,7 @@ std::shared_ptr<in_process_server> make_server(in_process_server::options opts) 
   routes.live("/mount-redirect", "MountRedirectLive");
   routes.live("/connected-redirect", "ConnectedRedirectLive");
   routes.live("/mount-plain-redirect", "MountPlainRedirectLive");
+  routes.live("/flash", "FlashLive");
   routes.live("/clock", "ClockLive");
   routes.live("/parent", "ParentLive");
   routes.live("/push", "PushLive");

@@ -42,9 +42,6 @@ struct redirect {
   std::string to;                         ///< as the server sent it (usually a path)
   json flash = json::object();            ///< the flash it carries, decoded when possible
   std::optional<std::string> flash_token; ///< the signed flash, as the cookie carries it
-  /// The tab that already followed it (an action's redirect is followed by the simulated
-  /// client, as a browser would): follow_redirect takes that page instead of loading anew.
-  std::shared_ptr<detail::session> followed;
 };
 std::string_view to_string(redirect::kind k) noexcept;
 
@@ -205,8 +202,9 @@ std::pair<std::string, json> assert_redirect(const view& v,
 json assert_redirected(const view& v, std::string_view to);
 void refute_redirected(const view& v, std::string_view to);
 
-/// Follows a redirect: a live redirect mounts the target (live/2); a plain redirect loads
-/// it (the reference runtime serves LiveViews only, so that is live/2 too). `to` checks the
+/// Follows a redirect as LiveViewTest does: a new GET of the target with the redirect's flash
+/// cookie in a new tab, then live/2 (a plain redirect too: the reference runtime serves
+/// LiveViews only). The redirected tab stopped when the redirect came. `to` checks the
 /// target. Throws testkit_error not_redirected when `r` is not a redirect.
 live_result follow_redirect(const redirect& r, const conn& c, std::optional<std::string_view> to = std::nullopt);
 live_result follow_redirect(const render_result& r, const conn& c, std::optional<std::string_view> to = std::nullopt);
