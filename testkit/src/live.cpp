@@ -261,19 +261,15 @@ std::string_view to_string(redirect::kind k) noexcept {
   return k == redirect::kind::live_redirect ? "live_redirect" : "redirect";
 }
 
-namespace {
-
-std::string describe_redirect(const redirect& r) {
+std::string inspect(const redirect& r) {
   std::string s = "{:error, {:" + std::string(to_string(r.what)) + ", %{to: " + sim::inspect_string(r.to);
   if (!r.flash.empty()) s += ", flash: " + r.flash.dump();
   return s + "}}}";
 }
 
-}  // namespace
-
 const live_result::ok_value& live_result::value() const {
   if (const auto* r = std::get_if<redirect>(&v_))
-    throw testkit_error("not_live", "expected a mounted LiveView, got " + describe_redirect(*r));
+    throw testkit_error("not_live", "expected a mounted LiveView, got " + inspect(*r));
   return std::get<ok_value>(v_);
 }
 
@@ -285,7 +281,7 @@ const redirect& live_result::redirect_value() const {
 
 const std::string& render_result::html() const {
   if (const auto* r = std::get_if<redirect>(&v_))
-    throw testkit_error("not_live", "expected rendered HTML, got " + describe_redirect(*r));
+    throw testkit_error("not_live", "expected rendered HTML, got " + inspect(*r));
   return std::get<std::string>(v_);
 }
 

@@ -44,6 +44,8 @@ struct redirect {
   std::optional<std::string> flash_token; ///< the signed flash, as the cookie carries it
 };
 std::string_view to_string(redirect::kind k) noexcept;
+/// As LiveViewTest would show it: {:error, {:live_redirect, %{to: "/x", flash: {...}}}}.
+std::string inspect(const redirect& r);
 
 /// A LiveView on a simulated page: the main view, or a nested one (live_children). Cheap to
 /// copy; copies name the same view.
