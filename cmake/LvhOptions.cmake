@@ -43,7 +43,14 @@ function(lvh_add_gtest target)
   cmake_parse_arguments(ARG "" "" "LABELS;SOURCES;LIBS" ${ARGN})
   add_executable(${target} ${ARG_SOURCES})
   target_link_libraries(${target} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main lvh_warnings)
+  # gtest_discover_tests flattens PROPERTIES into one list on its way to the generated
+  # script, so `LABELS "a;b"` arrives as LABELS a, then a property named b. ctest adds up
+  # repeated LABELS entries, so each label goes in as its own LABELS pair.
+  set(label_properties "")
+  foreach(label IN LISTS ARG_LABELS)
+    list(APPEND label_properties LABELS "${label}")
+  endforeach()
   gtest_discover_tests(${target}
     DISCOVERY_MODE PRE_TEST
-    PROPERTIES LABELS "${ARG_LABELS}")
+    PROPERTIES ${label_properties})
 endfunction()

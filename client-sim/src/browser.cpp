@@ -1489,6 +1489,10 @@ dispatch_result browser::change_form(dom::node& form, const nlohmann::json& valu
   return act(first, action::change(), "input");
 }
 
+void browser::fill_form(dom::node& form, const nlohmann::json& values) {
+  fill_in(form, values, in_->forms);
+}
+
 dispatch_result browser::submit(dom::node& form, const dom::node* submitter) {
   std::vector<const dom::node*> inputs;
   for (const dom::node* c : form_controls(form))
@@ -1559,6 +1563,20 @@ dispatch_result browser::hook_push_to(dom::node& el, std::string target, std::st
                                       nlohmann::json payload) {
   return act(&el, action::hook_push_to(std::move(target), std::move(event), std::move(payload)),
              "");
+}
+
+dispatch_result browser::push_view_event(dom::node& container, nlohmann::json payload) {
+  page_loads_ = 0;
+  dispatch_result r;
+  effect e;
+  e.view = &container;
+  e.source = &container;
+  e.channel_event = "event";
+  e.payload = std::move(payload);
+  r.effects.push_back(std::move(e));
+  run_effects(r);
+  settle();
+  return r;
 }
 
 }  // namespace lvh::sim

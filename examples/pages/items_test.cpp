@@ -85,10 +85,11 @@ TEST_F(ItemsTest, ChangingThePageSizePatchesToPageOne) {
 }
 
 TEST_F(ItemsTest, APageOutOfRangeRedirectsTheFirstRender) {
-  // The disconnected render turns push_patch into an HTTP redirect, as Phoenix does:
-  // {:error, {:redirect, %{to: "/items?page=5"}}} = live(conn, "/items?page=99")
+  // The disconnected render turns push_patch into an HTTP redirect marked as a live one, as
+  // Phoenix does: {:error, {:live_redirect, %{to: "/items?page=5"}}} = live(conn, "/items?page=99")
   auto result = live(c, "/items?page=99");
   ASSERT_TRUE(result.is_redirect());
+  EXPECT_EQ(result.redirect_value().what, redirect::kind::live_redirect);
   EXPECT_EQ(result.redirect_value().to, "/items?page=5");
   auto [view, html] = follow_redirect(result, c, "/items?page=5").value();
   EXPECT_THAT(view, HasElement("#page", "Page 5 of 5"));

@@ -124,6 +124,10 @@ value endpoint::verify_flash(std::optional<std::string_view> token) const {
     return r.data;
 }
 
+std::string endpoint::session_cookie(const value& session) const {
+    return signer_.sign(session_cookie_salt, session, now(), config_.session_max_age);
+}
+
 value endpoint::session_from_cookie(std::optional<std::string_view> cookie) const {
     if (!cookie || cookie->empty()) return nullptr;
     auto r = signer_.verify(session_cookie_salt, cookie, config_.session_max_age, now());
@@ -204,7 +208,7 @@ http_response endpoint::get(const http_request& req) {
     if (!session.is_object()) session = value::object();
     if (!session.contains("_csrf_token") || !session["_csrf_token"].is_string())
         session["_csrf_token"] = detail::base64url(random_bytes(18));
-    res.session_cookie = signer_.sign(session_cookie_salt, session, now(), config_.session_max_age);
+    res.session_cookie = session_cookie(session);
     res.csrf_token = mask_csrf(session["_csrf_token"].get<std::string>());
 
     auto m = router_.match(req.url);
@@ -243,6 +247,7 @@ http_response endpoint::get(const http_request& req) {
     auto redirect_response = [&](const socket::state& p) {
         res.status = 302;
         res.location = p.navigation->to;
+        res.live_redirect = p.navigation->type != navigation::kind::redirect;
         value f = s.flash();
         if (f.is_object() && !f.empty()) res.flash_cookie = sign_flash(f);
         res.body.clear();

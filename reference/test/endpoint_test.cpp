@@ -57,6 +57,9 @@ TEST(Endpoint, SessionCookieKeepsItsCsrfTokenAcrossPages) {
     EXPECT_TRUE(fx.ep->csrf_valid(s1, second.csrf_token));
     EXPECT_FALSE(fx.ep->csrf_valid(s1, "garbage!"));
     EXPECT_TRUE(fx.ep->session_from_cookie("tampered." + first.session_cookie).is_null());
+    // A cookie made from a value, as a test's init_test_session does.
+    auto made = fx.ep->session_from_cookie(fx.ep->session_cookie({{"user_id", 7}}));
+    EXPECT_EQ(made, (value{{"user_id", 7}}));
 }
 
 TEST(Endpoint, UnknownPathIs404) {
@@ -69,6 +72,7 @@ TEST(Endpoint, RedirectDuringTheDisconnectedMountIs302WithFlash) {
     auto res = fx.ep->get({.url = "/bounce"});
     EXPECT_EQ(res.status, 302);
     EXPECT_EQ(res.location, "/other");
+    EXPECT_FALSE(res.live_redirect);  // redirect/2, not push_redirect
     ASSERT_TRUE(res.flash_cookie);
     EXPECT_EQ(fx.ep->verify_flash(*res.flash_cookie), (value{{"info", "moved"}}));
     auto next = fx.ep->get({.url = "/other", .flash_cookie = res.flash_cookie});

@@ -145,6 +145,39 @@ void html_eq::DescribeNegationTo(std::ostream* os) const {
 
 }  // namespace matchers
 
+// -- printing -----------------------------------------------------------------------------
+
+namespace {
+constexpr std::size_t print_lines = 12;
+}
+
+void PrintTo(const view& v, std::ostream* os) { *os << v.describe(); }
+
+void PrintTo(const view_element& e, std::ostream* os) {
+  *os << e.describe();
+  if (e.form_data) *os << " with data " << e.form_data->dump();
+  if (e.submitter) *os << " submitted by " << sim::inspect_string(*e.submitter);
+  *os << " of " << e.view.describe();
+}
+
+void PrintTo(const redirect& r, std::ostream* os) { *os << inspect(r); }
+
+void PrintTo(const render_result& r, std::ostream* os) {
+  if (r.is_redirect()) {
+    *os << inspect(r.redirect_value());
+    return;
+  }
+  *os << "rendered HTML:\n" << html_excerpt(r.html(), print_lines);
+}
+
+void PrintTo(const live_result& r, std::ostream* os) {
+  if (r.is_redirect()) {
+    *os << inspect(r.redirect_value());
+    return;
+  }
+  *os << "{:ok, " << r.view().describe() << ", HTML:\n" << html_excerpt(r.html(), print_lines) << "}";
+}
+
 // -- trace --------------------------------------------------------------------------------
 
 namespace {

@@ -16,10 +16,6 @@ using namespace std::chrono_literals;
 // The unix time the virtual clock starts at: tokens need a plausible signed_at.
 constexpr std::chrono::milliseconds token_epoch{1'700'000'000'000};
 
-// Must match the salt reference/src/endpoint.cpp signs session cookies with. Needed until
-// the endpoint can make a session cookie itself (init_test_session); see the report.
-constexpr std::string_view ref_session_cookie_salt = "lvh session cookie";
-
 // live_isolated mounts views through this name; the real view's name and session travel in
 // the query string, so no route per view is needed.
 constexpr std::string_view isolated_view_name = "__lvh_isolated__";
@@ -178,7 +174,10 @@ sim::http_response in_process_pages::get(const sim::http_request& req) {
   sim::http_response out;
   out.status = res.status;
   out.body = std::move(res.body);
-  if (res.status >= 300 && res.status < 400) out.location = res.location;
+  if (res.status >= 300 && res.status < 400) {
+    out.location = res.location;
+    if (res.live_redirect) out.headers.emplace_back(std::string(live_redirect_header), "true");
+  }
   out.set_cookie.push_back(std::string(session_cookie_name) + "=" + res.session_cookie +
                            "; path=/; HttpOnly; SameSite=Lax");
   if (res.flash_cookie) {
@@ -247,8 +246,7 @@ void in_process_server::advance_to(std::chrono::milliseconds t) {
 
 std::optional<std::string> in_process_server::session_cookie(const nlohmann::json& session) {
   if (!session.is_object()) return std::nullopt;
-  return ep_->signer().sign(ref_session_cookie_salt, session, ep_->now(),
-                            ep_->config().session_max_age);
+  return ep_->session_cookie(session);
 }
 
 nlohmann::json in_process_server::verify_flash(std::string_view token) {

@@ -4,6 +4,8 @@
 
 #include <lvh/dom/html.hpp>
 #include <lvh/protocol/frame.hpp>
+#include <lvh/protocol/messages.hpp>
+#include <lvh/ref/params.hpp>
 #include <lvh/sim/errors.hpp>
 #include <lvh/sim/forms.hpp>
 
@@ -57,6 +59,14 @@ std::map<std::string, std::string> parse_cookie_header(std::string_view header) 
 }  // namespace
 
 sim::http_response session_pages::get(const sim::http_request& req) {
+  if (blocked_) {
+    // The tab the server redirected loads nothing more: LiveViewTest mounts the target only
+    // when the test follows the redirect.
+    sim::http_response blank;
+    blank.body = std::string(blank_page);
+    blank.headers.emplace_back("content-type", "text/html; charset=utf-8");
+    return blank;
+  }
   if (primed_ && primed_->first == req.url && req.headers.empty()) {
     sim::http_response r = std::move(primed_->second);
     primed_.reset();
@@ -70,10 +80,20 @@ sim::http_response session_pages::get(const sim::http_request& req) {
   return server_.pages().get(r);
 }
 
+void observing_transport::send(std::string text) {
+  owner_.observe_sent(text);
+  inner_->send(std::move(text));
+}
+
 std::vector<std::string> observing_transport::receive() {
   auto frames = inner_->receive();
   for (const auto& f : frames) owner_.observe(f);
   return frames;
+}
+
+void observing_transport::send_frame(const protocol::frame& f) {
+  owner_.observe_sent(f);
+  inner_->send_frame(f);
 }
 
 std::vector<protocol::frame> observing_transport::receive_frames() {
@@ -101,25 +121,77 @@ session::session(const conn& conn_in)
 
 session::~session() { browser.reset(); }
 
+void session::stop() {
+  pages.block();
+  if (stopped || !browser) return;
+  stopped = true;
+  // Whatever the client got to load (a live redirect joins over the socket, which no page
+  // load stands in for) leaves with the page.
+  browser->load(browser->url(), blank_page);
+  collect();
+}
+
 std::chrono::milliseconds session::client_time() const {
   return epoch + std::chrono::milliseconds(browser ? browser->clock().now() : 0);
 }
 
 void session::client_advanced() { server->advance_to(client_time()); }
 
+void session::observe_sent(const std::string& text) {
+  // Only "event" pushes matter (their replies may carry a reply map); the rest is not worth
+  // a second parse.
+  if (text.find(",\"event\",") == std::string::npos && text.find("\"event\":\"event\"") == std::string::npos)
+    return;
+  if (auto f = protocol::decode(text)) observe_sent(*f);
+}
+
+void session::observe_sent(const protocol::frame& f) {
+  if (f.event != "event" || !f.ref) return;
+  std::string name = f.payload.is_object() ? f.payload.value("event", "") : std::string();
+  sent_events.push_back({*f.ref, f.topic, std::move(name)});
+  // Replies come within the action that sent the event: a few recent ones suffice.
+  if (sent_events.size() > 64) sent_events.pop_front();
+}
+
 void session::observe(const std::string& text) {
-  // Only navigation and crashes matter here; most frames are diffs, not worth a second parse.
-  if (text.find("redirect") == std::string::npos && text.find("phx_error") == std::string::npos) return;
+  // Only navigation, crashes and replies with a reply map matter here; most frames are
+  // diffs, not worth a second parse.
+  const bool reply_map = !sent_events.empty() && text.find("phx_reply") != std::string::npos &&
+                         text.find("\"r\":") != std::string::npos;
+  if (!reply_map && text.find("redirect") == std::string::npos && text.find("phx_error") == std::string::npos)
+    return;
   if (auto f = protocol::decode(text)) observe(*f);
 }
 
 void session::observe(const protocol::frame& frame) {
   const protocol::frame* f = &frame;
+  if (!sent_events.empty() && f->event == "phx_reply" && f->ref) {
+    auto it = std::find_if(sent_events.begin(), sent_events.end(), [&](const sent_event& e) {
+      return e.ref == *f->ref && e.topic == f->topic;
+    });
+    const auto& p = f->payload;
+    // A reply map travels as the diff's "r"; most replies have none (checked before parsing).
+    const auto has_r = [](const nlohmann::json& resp) {
+      if (!resp.is_object()) return false;
+      auto d = resp.find("diff");
+      return d != resp.end() && d->is_object() && d->contains("r");
+    };
+    if (it != sent_events.end() && p.is_object() && p.value("status", "") == "ok" && p.contains("response") &&
+        has_r(p["response"])) {
+      auto reply = protocol::event_reply::from_json(p["response"]);
+      if (reply && reply->diff && reply->diff->is_object() && reply->diff->contains("r")) {
+        std::string id = f->topic.rfind("lv:", 0) == 0 ? f->topic.substr(3) : f->topic;
+        replies.push_back({std::move(id), it->event, (*reply->diff)["r"]});
+      }
+    }
+    if (it != sent_events.end()) sent_events.erase(it);
+  }
   auto add = [&](nav::kind k, const nlohmann::json& j) {
     if (!j.is_object() || !j.contains("to") || !j["to"].is_string()) return;
     nav n{k, j["to"].get<std::string>(), std::nullopt};
     if (j.contains("flash") && j["flash"].is_string()) n.flash_token = j["flash"].get<std::string>();
     if (k == nav::kind::patch) return;  // patches come from the browser (client ones too)
+    pages.block();
     redirects.push_back(n);
     action_redirects.push_back(std::move(n));
   };
@@ -158,7 +230,9 @@ void session::collect() {
     }
   }
   for (auto& e : browser->take_push_events()) pushes.push_back(std::move(e));
-  for (auto& r : browser->take_hook_replies()) replies.push_back(std::move(r));
+  // Replies are read off the wire (observe), for every event as in LiveViewTest, not only
+  // for hooks as the client hands them out.
+  (void)browser->take_hook_replies();
 }
 
 }  // namespace detail
@@ -211,19 +285,15 @@ std::string_view to_string(redirect::kind k) noexcept {
   return k == redirect::kind::live_redirect ? "live_redirect" : "redirect";
 }
 
-namespace {
-
-std::string describe_redirect(const redirect& r) {
+std::string inspect(const redirect& r) {
   std::string s = "{:error, {:" + std::string(to_string(r.what)) + ", %{to: " + sim::inspect_string(r.to);
   if (!r.flash.empty()) s += ", flash: " + r.flash.dump();
   return s + "}}}";
 }
 
-}  // namespace
-
 const live_result::ok_value& live_result::value() const {
   if (const auto* r = std::get_if<redirect>(&v_))
-    throw testkit_error("not_live", "expected a mounted LiveView, got " + describe_redirect(*r));
+    throw testkit_error("not_live", "expected a mounted LiveView, got " + inspect(*r));
   return std::get<ok_value>(v_);
 }
 
@@ -235,7 +305,7 @@ const redirect& live_result::redirect_value() const {
 
 const std::string& render_result::html() const {
   if (const auto* r = std::get_if<redirect>(&v_))
-    throw testkit_error("not_live", "expected rendered HTML, got " + describe_redirect(*r));
+    throw testkit_error("not_live", "expected rendered HTML, got " + inspect(*r));
   return std::get<std::string>(v_);
 }
 
@@ -279,8 +349,18 @@ namespace {
 
 using detail::session;
 
+// LiveViewTest pings the view's process before it reads or acts on the view, so what the
+// server sent meanwhile (handle_info diffs, broadcasts, pushes) is in the page first. Here:
+// the server runs until idle and the tab takes in its frames; no time passes.
+void take_in_pending(session& s) {
+  if (!s.browser) return;
+  s.browser->settle();
+  s.collect();
+}
+
 dom::node& container_of(const view& v) {
   session& s = v.session();
+  take_in_pending(s);
   auto info = s.browser->view(v.id());
   if (!info || !info->container) {
     std::string msg = v.describe() + " is no longer on the page";
@@ -304,9 +384,10 @@ redirect to_redirect(session& s, const detail::nav& n) {
 }
 
 // Runs one user action on the view's page and returns the view's HTML after it, or the
-// redirect it caused.
+// redirect it caused. A redirect ends the tab (LiveViewTest's proxy stops), unless `keep_tab`
+// (the caller navigates on purpose and takes the page it lands on).
 template <class Fn>
-render_result perform(const view& v, std::string what, Fn&& act) {
+render_result perform(const view& v, std::string what, Fn&& act, bool keep_tab = false) {
   session& s = v.session();
   (void)container_of(v);
   s.collect();
@@ -318,12 +399,13 @@ render_result perform(const view& v, std::string what, Fn&& act) {
   s.collect();
   if (!s.action_redirects.empty()) {
     redirect r = to_redirect(s, s.action_redirects.front());
-    r.followed = s.shared_from_this();
+    if (!keep_tab) s.stop();
     return r;
   }
   if (link_to) {
     redirect r;
     r.to = *link_to;
+    if (!keep_tab) s.stop();
     return r;
   }
   auto info = s.browser->view(v.id());
@@ -447,14 +529,24 @@ render_result element_event(const view_element& e, const json& value, std::strin
   });
 }
 
-// Events pushed to the view itself (LiveViewTest's render_*(view, event, value)): the
-// simulator pushes them as a hook on the container would, which the server handles as the
-// same event with the same value.
+// Events pushed to the view itself (LiveViewTest's render_*(view, event, value)), with the
+// payload LiveViewTest sends: the function's type ("form" for change and submit, whose value
+// goes urlencoded as Plug.Conn.Query.encode writes it), the event and the value.
 render_result view_event(const view& v, std::string_view kind, std::string_view event, const json& value) {
+  if (!value.is_object()) throw testkit_error("bad_value", "event values must be an object");
+  json payload = json::object();
+  if (kind == "change" || kind == "submit") {
+    auto encoded = ref::encode_query(value);
+    if (!encoded)
+      throw testkit_error("bad_value", "form values cannot be urlencoded: " + encoded.error().message());
+    payload = {{"type", "form"}, {"event", event}, {"value", *encoded}};
+  } else {
+    payload = {{"type", kind}, {"event", event}, {"value", value}};
+  }
   dom::node& container = container_of(v);
   return perform(v, std::string(kind) + " " + sim::inspect_string(event) + " on the view",
                  [&](sim::browser& b, std::optional<std::string>&) {
-                   b.hook_push(container, std::string(event), value);
+                   b.push_view_event(container, std::move(payload));
                  });
 }
 
@@ -473,6 +565,8 @@ live_result live(const conn& c, std::string_view path) {
   if (resp.status >= 300 && resp.status < 400 && resp.location) {
     // Redirected by the disconnected mount: nothing joins (LiveViewTest's error_redirect_conn).
     redirect r;
+    const std::string* live_nav = resp.header(live_redirect_header);
+    r.what = live_nav && *live_nav == "true" ? redirect::kind::live_redirect : redirect::kind::redirect;
     r.to = *resp.location;
     for (const auto& line : resp.set_cookie) {
       const std::string prefix = std::string(flash_cookie_name) + "=";
@@ -492,7 +586,7 @@ live_result live(const conn& c, std::string_view path) {
   s->collect();
   if (!s->action_redirects.empty()) {
     redirect r = to_redirect(*s, s->action_redirects.front());
-    r.followed = s;
+    s->stop();
     return r;
   }
   auto main = s->browser->main_view();
@@ -547,12 +641,14 @@ bool has_element(const view& v, std::string_view selector, const text_filter& fi
 bool has_element(const view_element& e) { return has_element(e.view, e.selector, e.filter); }
 
 std::optional<std::string> page_title(const view& v) {
+  take_in_pending(v.session());
   std::string t = v.session().browser->title();
   if (t.empty()) return std::nullopt;
   return t;
 }
 
 std::vector<view> live_children(const view& parent) {
+  take_in_pending(parent.session());
   std::vector<view> out;
   for (const auto& info : parent.session().browser->views())
     if (info.parent_id && *info.parent_id == parent.id()) out.emplace_back(parent.session_ptr(), info.id);
@@ -576,23 +672,196 @@ render_result render_click(const view& v, std::string_view event, const json& va
   return view_event(v, "click", event, value);
 }
 
+namespace {
+
+// Each leaf of `values` (a scalar, a list or null) with the path of keys leading to it.
+void for_each_leaf(const json& values, std::vector<std::string>& path,
+                   const std::function<void(const std::vector<std::string>&, const json&)>& fn) {
+  if (values.is_object() && !values.empty()) {
+    for (auto it = values.begin(); it != values.end(); ++it) {
+      path.push_back(it.key());
+      for_each_leaf(it.value(), path, fn);
+      path.pop_back();
+    }
+    return;
+  }
+  if (!path.empty()) fn(path, values);
+}
+
+json nest(const std::vector<std::string>& path, json leaf) {
+  for (auto it = path.rbegin(); it != path.rend(); ++it) leaf = json{{*it, std::move(leaf)}};
+  return leaf;
+}
+
+// The (name, value) pairs Plug would write for `values`.
+std::vector<std::pair<std::string, std::string>> plug_pairs(const json& values) {
+  auto encoded = ref::encode_query(values);
+  if (!encoded) throw testkit_error("bad_value", "form values cannot be urlencoded: " + encoded.error().message());
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string_view q = *encoded;
+  while (!q.empty()) {
+    auto amp = q.find('&');
+    std::string_view pair = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
+    auto eq = pair.find('=');
+    auto name = ref::decode_www_form(pair.substr(0, eq));
+    auto val = ref::decode_www_form(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+    if (name && val) out.emplace_back(std::move(*name), std::move(*val));
+  }
+  return out;
+}
+
+constexpr std::string_view extra_marker = "data-lvh-extra";
+
+// The values render_change/render_submit take besides form/3's data, which LiveViewTest
+// merges into the event as they are. Those a user could fill in are filled in; the others
+// (hidden inputs, names the form lacks, values no field of that name offers) become hidden
+// inputs at the end of the form for the duration of the action, so they come last in the
+// payload and win as Plug decodes it. Removed afterwards unless a patch took them over; kept
+// alive by the session, since the browser may still hold their address.
+class extra_fields {
+ public:
+  extra_fields(sim::browser& b, dom::node& form, const json& value, session& s) : s_(s) {
+    std::vector<std::string> path;
+    std::vector<json> leftovers;
+    for_each_leaf(value, path, [&](const std::vector<std::string>& p, const json& leaf) {
+      json one = nest(p, leaf);
+      try {
+        b.fill_form(form, one);
+      } catch (const sim::usage_error&) {
+        leftovers.push_back(std::move(one));
+      }
+    });
+    for (const auto& one : leftovers) {
+      for (auto& [name, val] : plug_pairs(one)) {
+        auto input = dom::node::make_element("input");
+        input->set_attribute("type", "hidden");
+        input->set_attribute("name", name);
+        input->set_attribute("value", val);
+        input->set_attribute(std::string(extra_marker), "");
+        added_.push_back({&form.append_child(std::move(input)), name, val});
+      }
+    }
+  }
+  ~extra_fields() {
+    for (const auto& a : added_) {
+      if (!attached(a.el)) continue;  // a patch removed it (and destroyed it)
+      const std::string* name = a.el->get_attribute("name");
+      const std::string* val = a.el->get_attribute("value");
+      if (!a.el->has_attribute(std::string(extra_marker)) || !name || *name != a.name || !val || *val != a.value)
+        continue;  // a patch made it one of the server's elements
+      s_.removed_nodes.push_back(a.el->parent()->remove_child(a.el->index_in_parent()));
+    }
+  }
+  extra_fields(const extra_fields&) = delete;
+  extra_fields& operator=(const extra_fields&) = delete;
+
+ private:
+  struct added {
+    dom::node* el;
+    std::string name;
+    std::string value;
+  };
+  // Found by identity from the document, never dereferenced before.
+  bool attached(const dom::node* el) const {
+    std::vector<const dom::node*> todo{&s_.browser->document()};
+    while (!todo.empty()) {
+      const dom::node* n = todo.back();
+      todo.pop_back();
+      if (n == el) return true;
+      for (const auto& c : n->children()) todo.push_back(c.get());
+    }
+    return false;
+  }
+  session& s_;
+  std::vector<added> added_;
+};
+
+// _target as LiveViewTest takes it in the values: ["user", "name"] (as Plug decodes the
+// client's `_target=user[name]`) or the field name itself.
+std::optional<std::string> target_name(const json& t) {
+  if (t.is_string()) return t.get<std::string>();
+  if (!t.is_array() || t.empty()) return std::nullopt;
+  std::string name;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (!t[i].is_string()) return std::nullopt;
+    name += i == 0 ? t[i].get<std::string>() : "[" + t[i].get<std::string>() + "]";
+  }
+  return name;
+}
+
+bool names_field(const std::string& field, const std::string& name) {
+  return field == name || field == name + "[]";
+}
+
+// The field the input event fires on: the one _target names, else the first field the data
+// names (keys in JSON order), as a user types into it, else the form's first named field.
+dom::node* change_target(dom::node& form, const std::optional<std::string>& target, const json& data,
+                         const view_element& e) {
+  std::vector<dom::node*> fields;
+  for (const dom::node* c : sim::form_controls(form))
+    if (c->has_attribute("name") && !c->has_attribute(std::string(extra_marker)))
+      fields.push_back(const_cast<dom::node*>(c));
+  if (target) {
+    for (dom::node* f : fields)
+      if (names_field(*f->get_attribute("name"), *target)) return f;
+    throw sim::usage_error(sim::usage_errc::unknown_field,
+                           "_target " + sim::inspect_string(*target) + " names no field of the form selected by " +
+                               sim::inspect_string(e.selector),
+                           dom::serialize(form));
+  }
+  std::optional<std::string> first;
+  std::vector<std::string> path;
+  for_each_leaf(data, path, [&](const std::vector<std::string>& p, const json&) {
+    if (!first) first = target_name(json(p));
+  });
+  if (first) {
+    for (dom::node* f : fields)
+      if (names_field(*f->get_attribute("name"), *first)) return f;
+    for (dom::node* f : fields)
+      if (f->get_attribute("name")->rfind(*first + "[", 0) == 0) return f;
+  }
+  return fields.empty() ? nullptr : fields.front();
+}
+
+json without_target(json j, std::optional<std::string>& target) {
+  if (!j.is_object()) throw testkit_error("bad_value", "form values must be an object");
+  if (auto it = j.find("_target"); it != j.end()) {
+    target = target_name(*it);
+    if (!target) throw testkit_error("bad_value", "_target must be a field name or a list of keys");
+    j.erase(it);
+  }
+  return j;
+}
+
+}  // namespace
+
 render_result render_change(const view_element& e, const json& value) {
   dom::node& node = resolve(e);
   sim::check_enabled(node, "change", e.selector);
-  json data = deep_merge(e.form_data.value_or(json::object()), value);
-  if (data.is_object()) data.erase("_target");  // the simulator targets the first field given
+  if (node.tag() != "form") {
+    json data = deep_merge(e.form_data.value_or(json::object()), value);
+    return perform(e.view, event_description("change", e), [&](sim::browser& b, std::optional<std::string>&) {
+      sim::dispatch_result r = data.is_object() && data.contains("value") && is_scalar(data["value"])
+                                   ? b.change(node, scalar_text(data["value"]))
+                                   : b.change(node);
+      if (r.missing && node.has_attribute("phx-change") && !sim::form_owner(node))
+        r.skipped = "not_in_form";  // bound, but the client only listens within forms
+      if (r.skipped && *r.skipped == "not_in_form") r.missing.reset();
+      check_result(e, node, r, "phx-change");
+    });
+  }
+  std::optional<std::string> target;
+  json form_data = without_target(e.form_data.value_or(json::object()), target);
+  json extra = without_target(value, target);
+  session& s = e.view.session();
+  // form/3's data must name fields a user can fill, as LiveViewTest's fill_in checks.
+  s.browser->fill_form(node, form_data);
+  dom::node* field = change_target(node, target, deep_merge(form_data, extra), e);
   return perform(e.view, event_description("change", e), [&](sim::browser& b, std::optional<std::string>&) {
-    sim::dispatch_result r;
-    if (node.tag() == "form") {
-      r = b.change_form(node, data);
-    } else if (data.is_object() && data.contains("value") && is_scalar(data["value"])) {
-      r = b.change(node, scalar_text(data["value"]));
-    } else {
-      r = b.change(node);
-    }
-    if (r.missing && node.has_attribute("phx-change") && !sim::form_owner(node))
-      r.skipped = "not_in_form";  // bound, but the client only listens within forms
-    if (r.skipped && *r.skipped == "not_in_form") r.missing.reset();
+    extra_fields extras(b, node, extra, s);
+    // One input event, on the target field: its name is the event's _target.
+    sim::dispatch_result r = field ? b.change(*field) : b.change(node);
     check_result(e, node, r, "phx-change");
   });
 }
@@ -607,19 +876,15 @@ render_result render_submit(const view_element& e, const json& value) {
     throw sim::usage_error(sim::usage_errc::not_a_form,
                            "phx-submit is only allowed in forms, got " + sim::inspect_string(node.tag()),
                            dom::serialize(node));
-  json data = deep_merge(e.form_data.value_or(json::object()), value);
-  if (e.submitter) (void)sim::find_submitter(node, *e.submitter);  // usage errors first
+  if (!value.is_object()) throw testkit_error("bad_value", "form values must be an object");
+  const dom::node* submitter = e.submitter ? &sim::find_submitter(node, *e.submitter) : nullptr;
+  session& s = e.view.session();
+  s.browser->fill_form(node, e.form_data.value_or(json::object()));
   return perform(e.view, event_description("submit", e), [&](sim::browser& b, std::optional<std::string>&) {
-    if (data.is_object() && !data.empty()) {
-      // The simulator fills forms by typing into them, so a form with phx-change also sends
-      // that change first (LiveViewTest does not); see docs/testkit.md.
-      b.change_form(node, data);
-    }
-    // The change's patch may have replaced elements: look them up again.
-    dom::node& form_now = resolve(e);
-    const dom::node* submitter = e.submitter ? &sim::find_submitter(form_now, *e.submitter) : nullptr;
-    auto r = b.submit(form_now, submitter);
-    check_result(e, form_now, r, "phx-submit");
+    extra_fields extras(b, node, value, s);
+    // The submit alone: filling in fired nothing, as LiveViewTest sends one event.
+    auto r = b.submit(node, submitter);
+    check_result(e, node, r, "phx-submit");
   });
 }
 
@@ -733,7 +998,7 @@ detail::nav take_nav(const view& v, std::deque<detail::nav>& q, std::string_view
 
 std::string assert_patch(const view& v, std::optional<std::string_view> to) {
   auto& s = v.session();
-  s.collect();
+  take_in_pending(s);
   return detail::path_of(take_nav(v, s.patches, "patch", to).to);
 }
 
@@ -741,7 +1006,7 @@ void assert_patched(const view& v, std::string_view to) { (void)assert_patch(v, 
 
 void refute_patched(const view& v, std::optional<std::string_view> to) {
   auto& s = v.session();
-  s.collect();
+  take_in_pending(s);
   for (const auto& n : s.patches) {
     if (to && !same_path(n.to, *to)) continue;
     std::string msg = "expected " + v.describe() + " not to patch";
@@ -752,7 +1017,7 @@ void refute_patched(const view& v, std::optional<std::string_view> to) {
 
 std::pair<std::string, json> assert_redirect(const view& v, std::optional<std::string_view> to) {
   auto& s = v.session();
-  s.collect();
+  take_in_pending(s);
   detail::nav n = take_nav(v, s.redirects, "redirect", to);
   json flash = n.flash_token ? s.server->verify_flash(*n.flash_token) : json::object();
   return {detail::path_of(n.to), flash};
@@ -762,7 +1027,7 @@ json assert_redirected(const view& v, std::string_view to) { return assert_redir
 
 void refute_redirected(const view& v, std::string_view to) {
   auto& s = v.session();
-  s.collect();
+  take_in_pending(s);
   for (const auto& n : s.redirects)
     if (same_path(n.to, to))
       throw assertion_error("expected " + v.describe() + " not to redirect to " + sim::inspect_string(to) +
@@ -773,15 +1038,8 @@ live_result follow_redirect(const redirect& r, const conn& c, std::optional<std:
   if (to && !same_path(*to, r.to))
     throw testkit_error("redirect_mismatch", "expected LiveView to redirect to " + sim::inspect_string(*to) +
                                                  ", but got " + sim::inspect_string(r.to));
-  if (r.followed && r.followed->browser) {
-    // The simulated tab followed it already: that page is the result (no second mount).
-    auto& s = *r.followed;
-    auto main = s.browser->main_view();
-    if (main && main->joined && same_path(s.browser->url(), r.to)) {
-      s.action_redirects.clear();
-      return live_result::ok_value{view(r.followed, main->id), s.browser->view_html(main->id)};
-    }
-  }
+  // As LiveViewTest: a new GET of the target with the redirect's flash, in a new tab (the
+  // redirected one has stopped).
   conn next = c;
   if (r.flash_token) next.cookies[std::string(flash_cookie_name)] = *r.flash_token;
   return live(next, r.to);
@@ -799,13 +1057,13 @@ live_result follow_redirect(const live_result& r, const conn& c, std::optional<s
 
 live_result live_redirect(const view& v, std::string_view path) {
   auto& s = v.session();
-  auto result = perform(v, "live_redirect to " + std::string(path), [&](sim::browser& b, std::optional<std::string>&) {
-    b.live_redirect(absolute(s.c, path));
-  });
+  auto result = perform(
+      v, "live_redirect to " + std::string(path),
+      [&](sim::browser& b, std::optional<std::string>&) { b.live_redirect(absolute(s.c, path)); }, true);
   if (!result.is_redirect()) throw testkit_error("view_gone", "live_redirect to " + std::string(path) + " did not navigate");
   const redirect& r = result.redirect_value();
   // The user's own navigation is not a redirect to report unless the server redirected on.
-  if (r.followed && same_path(r.to, path)) {
+  if (!s.pages.blocked() && same_path(r.to, path)) {
     for (auto it = s.redirects.begin(); it != s.redirects.end(); ++it)
       if (same_path(it->to, path)) {
         s.redirects.erase(it);
@@ -815,6 +1073,7 @@ live_result live_redirect(const view& v, std::string_view path) {
     if (main && main->joined && same_path(s.browser->url(), path))
       return live_result::ok_value{view(v.session_ptr(), main->id), s.browser->view_html(main->id)};
   }
+  s.stop();
   return r;
 }
 
@@ -841,7 +1100,7 @@ bool json_matches(const json& pattern, const json& actual) {
 
 json assert_push_event(const view& v, std::string_view event, const json& payload) {
   auto& s = v.session();
-  s.collect();
+  take_in_pending(s);
   for (auto it = s.pushes.begin(); it != s.pushes.end(); ++it) {
     if (it->view_id != v.id() || it->event != event || !json_matches(payload, it->payload)) continue;
     json p = it->payload;
@@ -858,7 +1117,7 @@ json assert_push_event(const view& v, std::string_view event, const json& payloa
 
 json assert_reply(const view& v, const json& payload) {
   auto& s = v.session();
-  s.collect();
+  take_in_pending(s);
   for (auto it = s.replies.begin(); it != s.replies.end(); ++it) {
     if (it->view_id != v.id() || !json_matches(payload, it->reply)) continue;
     json r = it->reply;
@@ -893,6 +1152,7 @@ void advance_server(connection_factory& server, std::chrono::milliseconds d) {
   for (auto& s : sessions) {
     s->browser->settle();
     s->collect();
+    if (s->pages.blocked()) s->stop();  // a timer redirected it
   }
 }
 

@@ -30,12 +30,19 @@ class session_pages final : public sim::page_source {
       : server_(server), cookies_(std::move(cookies)) {}
   sim::http_response get(const sim::http_request& req) override;
   void prime(std::string url, sim::http_response r) { primed_.emplace(std::move(url), std::move(r)); }
+  /// From now on every load gets a blank page.
+  void block() noexcept { blocked_ = true; }
+  bool blocked() const noexcept { return blocked_; }
 
  private:
   connection_factory& server_;
   std::map<std::string, std::string> cookies_;
   std::optional<std::pair<std::string, sim::http_response>> primed_;
+  bool blocked_ = false;
 };
+
+/// What a stopped tab shows: no LiveView, so nothing joins.
+inline constexpr std::string_view blank_page = "<!DOCTYPE html><html><head></head><body></body></html>";
 
 /// The factory's transport, with every received frame looked at for navigation and crashes,
 /// and virtual time handed to the server's clock.
@@ -44,10 +51,10 @@ class observing_transport final : public sim::transport {
   observing_transport(std::unique_ptr<sim::transport> inner, session& owner)
       : inner_(std::move(inner)), owner_(owner) {}
   bool connect(const sim::connect_request& req) override { return inner_->connect(req); }
-  void send(std::string text) override { inner_->send(std::move(text)); }
+  void send(std::string text) override;
   std::vector<std::string> receive() override;
   bool moves_frames() const override { return inner_->moves_frames(); }
-  void send_frame(const protocol::frame& f) override { inner_->send_frame(f); }
+  void send_frame(const protocol::frame& f) override;
   std::vector<protocol::frame> receive_frames() override;
   void pump() override { inner_->pump(); }
   void close() override { inner_->close(); }
@@ -74,9 +81,14 @@ struct session : std::enable_shared_from_this<session> {
 
   /// Moves the browser's records into the queues below.
   void collect();
-  /// Called by the transport for each frame received.
+  /// The server redirected the tab (or the test's action navigated it away): it loads no
+  /// more pages and leaves the one it is on, as LiveViewTest's proxy stops.
+  void stop();
+  /// Called by the transport for each frame received, and for each one sent.
   void observe(const std::string& text);
   void observe(const protocol::frame& f);
+  void observe_sent(const std::string& text);
+  void observe_sent(const protocol::frame& f);
   /// The client's clock moved: the server's follows.
   void client_advanced();
   std::chrono::milliseconds client_time() const;
@@ -93,8 +105,19 @@ struct session : std::enable_shared_from_this<session> {
   std::vector<nav> action_redirects;  // since the current action began
   std::set<std::string> crashed_topics;
   std::deque<sim::pushed_event> pushes;
-  std::deque<sim::hook_reply> replies;
+  std::deque<sim::hook_reply> replies;  // {:reply, map, socket} of any event, as LiveViewTest
+  // Events sent lately (ref, topic, event name): their replies may carry a reply map.
+  struct sent_event {
+    std::string ref;
+    std::string topic;
+    std::string event;
+  };
+  std::deque<sent_event> sent_events;
   std::string last_action;
+  bool stopped = false;
+  // Nodes the testkit took out of the page again (extra form fields): kept alive, so no new
+  // node gets an address the browser's per-element state may still hold.
+  std::vector<std::unique_ptr<dom::node>> removed_nodes;
 };
 
 /// "/a?b" of "http://h:1/a?b#c"; a path stays as it is.

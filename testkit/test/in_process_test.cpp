@@ -36,6 +36,12 @@ TEST(InProcessPages, RedirectCarriesFlashAndTheNextPageClearsIt) {
   EXPECT_EQ(r.status, 302);
   ASSERT_TRUE(r.location);
   EXPECT_EQ(*r.location, "/counter");
+  // push_redirect: marked as a live redirect; redirect/2 is not.
+  ASSERT_NE(r.header(live_redirect_header), nullptr);
+  EXPECT_EQ(*r.header(live_redirect_header), "true");
+  auto plain = server->pages().get({"/mount-plain-redirect", "", {}});
+  EXPECT_EQ(plain.status, 302);
+  EXPECT_EQ(plain.header(live_redirect_header), nullptr);
   std::string flash = set_cookie_value(r, flash_cookie_name);
   ASSERT_NE(flash, "<none>");
   EXPECT_EQ(server->verify_flash(flash), (nlohmann::json{{"error", "Not here"}}));

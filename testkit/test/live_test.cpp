@@ -2,6 +2,7 @@
 #include "test_views.hpp"
 
 #include <lvh/testkit/gtest.hpp>
+#include <lvh/sim/errors.hpp>
 #include <lvh/testkit/live.hpp>
 
 #include <gmock/gmock.h>
@@ -63,6 +64,75 @@ TEST_F(LiveTest, RenderClickOnTheViewPushesTheEventDirectly) {
   EXPECT_TRUE(render_click(view, "inc", {{"by", "3"}}).contains("<span id=\"count\">3</span>"));
 }
 
+// The payload of the last "event" the view sent, as on the wire.
+json last_event(const view& v) {
+  auto sent = browser_of(v).sent_events(v.id());
+  for (auto it = sent.rbegin(); it != sent.rend(); ++it)
+    if (it->event == "event") return it->payload;
+  return nullptr;
+}
+
+TEST_F(LiveTest, ViewEventsTravelWithTheirOwnTypeAsInLiveViewTest) {
+  auto [view, html] = live(c, "/keys").value();
+  render_click(view, "a", {{"x", 1}});
+  EXPECT_EQ(last_event(view), (json{{"type", "click"}, {"event", "a"}, {"value", {{"x", 1}}}}));
+  render_keydown(view, "b", {{"key", "Enter"}});
+  EXPECT_EQ(last_event(view), (json{{"type", "keydown"}, {"event", "b"}, {"value", {{"key", "Enter"}}}}));
+  render_keyup(view, "c", {{"key", "Escape"}});
+  EXPECT_EQ(last_event(view), (json{{"type", "keyup"}, {"event", "c"}, {"value", {{"key", "Escape"}}}}));
+  render_focus(view, "d");
+  EXPECT_EQ(last_event(view), (json{{"type", "focus"}, {"event", "d"}, {"value", json::object()}}));
+  render_blur(view, "e");
+  EXPECT_EQ(last_event(view), (json{{"type", "blur"}, {"event", "e"}, {"value", json::object()}}));
+  render_hook(view, "f", {{"y", true}});
+  EXPECT_EQ(last_event(view), (json{{"type", "hook"}, {"event", "f"}, {"value", {{"y", true}}}}));
+  EXPECT_THAT(render(element(view, "#log")), HasSubstr("a;b:Enter;c:Escape;d;e;f;"));
+  EXPECT_THROW(render_click(view, "g", json::array({1})), testkit_error);
+}
+
+TEST_F(LiveTest, ViewFormEventsTravelUrlencoded) {
+  auto [view, html] = live(c, "/form").value();
+  auto r = render_change(view, "validate", {{"user", {{"name", "Al Bo"}, {"role", "admin"}}}});
+  EXPECT_EQ(last_event(view),
+            (json{{"type", "form"}, {"event", "validate"}, {"value", "user[name]=Al+Bo&user[role]=admin"}}));
+  EXPECT_THAT(r.html(), HasSubstr("<p id=\"validations\">1</p>"));
+  auto saved = render_submit(view, "save", {{"user", {{"name", "Alice"}, {"role", "user"}}}});
+  EXPECT_EQ(last_event(view)["type"], "form");
+  EXPECT_TRUE(saved.contains("Saved Alice as user"));
+}
+
+TEST_F(LiveTest, RepliesOfAnyEventReachAssertReply) {
+  auto [view, html] = live(c, "/push").value();
+  // A reply to a plain click is a reply too (LiveViewTest sends {:reply, map} for any event).
+  render_click(view, "save", {{"via", "click"}});
+  EXPECT_EQ(assert_reply(view, {{"ok", true}})["echo"]["via"], "click");
+  // An event the view answers with noreply has no reply to assert.
+  render_hook(view, "ping");
+  EXPECT_THROW(assert_reply(view), assertion_error);
+}
+
+// In frames mode the browser and the server exchange protocol::frame values with no JSON in
+// between; what a test sees must not change: events, replies, redirects.
+TEST(LiveFramesMode, EventsRepliesAndRedirectsAsInJsonMode) {
+  in_process_server::options opts;
+  opts.mode = ref::in_process_client::mode::frames;
+  auto server = test::make_server(opts);
+  conn c = build_conn(server);
+  auto [view, html] = live(c, "/counter").value();
+  EXPECT_TRUE(render_click(element(view, "#inc")).contains("<span id=\"count\">1</span>"));
+  EXPECT_TRUE(render_click(element(view, "button", "bump")).contains("bumps: 1"));
+
+  auto [push, push_html] = live(c, "/push").value();
+  render_click(push, "save", {{"via", "frames"}});
+  EXPECT_EQ(assert_reply(push, {{"ok", true}})["echo"]["via"], "frames");
+
+  auto [from, from_html] = live(c, "/redirector").value();
+  auto r = render_click(element(from, "#go"));
+  ASSERT_TRUE(r.is_redirect());
+  EXPECT_EQ(r.redirect_value().what, redirect::kind::live_redirect);
+  EXPECT_EQ(r.redirect_value().to, "/counter");
+}
+
 TEST_F(LiveTest, PageTitleFollowsThePageTitleAssign) {
   auto [view, html] = live(c, "/counter").value();
   EXPECT_EQ(page_title(view), "Count: 0");
@@ -84,6 +154,48 @@ TEST_F(LiveTest, FormChangeAndSubmitWithValidation) {
   auto saved = render_submit(form(view, "#user-form", {{"user", {{"name", "Alice"}, {"role", "admin"}}}}));
   EXPECT_TRUE(saved.contains("Saved Alice as admin")) << saved.html();
   EXPECT_FALSE(has_element(view, ".error"));
+}
+
+// What LogFormLive's handle_event got last, and the events it handled.
+json last_params(const view& v) { return json::parse(browser_of(v).find("#last").text_content()); }
+std::string events_of(const view& v) { return browser_of(v).find("#events").text_content(); }
+
+TEST_F(LiveTest, RenderSubmitSendsOneSubmitWithTheFormsValuesMergedWithTheData) {
+  auto [view, html] = live(c, "/log-form").value();
+  // No change event first: filling in the form fires nothing.
+  render_submit(form(view, "#f", {{"user", {{"name", "Al"}}}}));
+  EXPECT_EQ(events_of(view), "save;");
+  EXPECT_EQ(last_event(view)["type"], "form");
+  EXPECT_EQ(last_params(view), (json{{"token", "t0"}, {"user", {{"name", "Al"}, {"email", ""}}}}));
+
+  render_submit(form(view, "#f", {{"user", {{"name", "Al"}}}}), {{"token", "t9"}, {"extra", "x"}});
+  EXPECT_EQ(events_of(view), "save;save;");
+  // The hidden input and a name the form lacks take the values given, as LiveViewTest merges.
+  EXPECT_EQ(last_params(view),
+            (json{{"token", "t9"}, {"extra", "x"}, {"user", {{"name", "Al"}, {"email", ""}}}}));
+  // The values that are no fields of the form were there for the event only.
+  EXPECT_THAT(render(element(view, "#f")), Not(HasSubstr("data-lvh-extra")));
+  EXPECT_THAT(render(element(view, "#f")), Not(HasSubstr("extra")));
+  // The form as the server rendered it since (it rendered user[name] empty again).
+  render_submit(form(view, "#f"));
+  EXPECT_EQ(events_of(view), "save;save;save;");
+  EXPECT_EQ(last_params(view), (json{{"token", "t0"}, {"user", {{"name", ""}, {"email", ""}}}}));
+}
+
+TEST_F(LiveTest, RenderChangeTakesItsTargetFromTheData) {
+  auto [view, html] = live(c, "/log-form").value();
+  render_change(form(view, "#f", {{"user", {{"name", "Al"}}}}), {{"_target", {"user", "email"}}});
+  EXPECT_EQ(events_of(view), "validate;");
+  EXPECT_EQ(last_params(view)["_target"], json({"user", "email"}));
+  EXPECT_EQ(last_params(view)["user"]["name"], "Al");
+  // As a field name too; without one, the first field given is the target.
+  render_change(element(view, "#f"), {{"_target", "user[name]"}, {"user", {{"email", "a@b"}}}});
+  EXPECT_EQ(last_params(view)["_target"], json({"user", "name"}));
+  EXPECT_EQ(last_params(view)["user"]["email"], "a@b");
+  render_change(element(view, "#f"), {{"user", {{"email", "c@d"}}}});
+  EXPECT_EQ(last_params(view)["_target"], json({"user", "email"}));
+  EXPECT_EQ(events_of(view), "validate;validate;validate;");
+  EXPECT_THROW(render_change(element(view, "#f"), {{"_target", {"nope"}}}), sim::usage_error);
 }
 
 TEST_F(LiveTest, DebounceWaitsForTheFullDelay) {
@@ -155,6 +267,25 @@ TEST_F(LiveTest, RedirectIsAValueToo) {
   EXPECT_TRUE(has_element(next, "#user-form"));
 }
 
+TEST_F(LiveTest, FollowRedirectLoadsTheTargetAnewWithTheFlash) {
+  for (const char* button : {"#to-flash", "#away-to-flash"}) {
+    SCOPED_TRACE(button);
+    auto [view, html] = live(c, "/redirector").value();
+    const int mounts = test::flash_connected_mounts();
+    auto r = render_click(element(view, button));
+    ASSERT_TRUE(r.is_redirect());
+    EXPECT_EQ(r.redirect_value().to, "/flash");
+    // The redirected tab stopped there, as LiveViewTest's proxy does: the target has not run.
+    EXPECT_EQ(test::flash_connected_mounts(), mounts);
+    EXPECT_FALSE(view.alive());
+    auto [next, next_html] = follow_redirect(r, c, "/flash").value();
+    EXPECT_EQ(test::flash_connected_mounts(), mounts + 1);
+    EXPECT_NE(next.session_ptr(), view.session_ptr());  // a new GET, a new tab
+    EXPECT_EQ(next.path(), "/flash");
+    EXPECT_THAT(next_html, HasSubstr(std::string("info: ") + (button == std::string("#to-flash") ? "Hello" : "Bye")));
+  }
+}
+
 TEST_F(LiveTest, PlainLinkClickIsARedirectValue) {
   auto [view, html] = live(c, "/redirector").value();
   auto r = render_click(element(view, "#plain-link"));
@@ -166,12 +297,23 @@ TEST_F(LiveTest, PlainLinkClickIsARedirectValue) {
 TEST_F(LiveTest, RedirectDuringMountComesBackFromLive) {
   auto result = live(c, "/mount-redirect");
   ASSERT_TRUE(result.is_redirect());
+  // push_redirect in the disconnected mount: {:error, {:live_redirect, ...}}, as the 302 of a
+  // live navigation is marked in Phoenix.
+  EXPECT_EQ(result.redirect_value().what, redirect::kind::live_redirect);
   EXPECT_EQ(result.redirect_value().to, "/counter");
   EXPECT_EQ(result.redirect_value().flash, (json{{"error", "Not here"}}));
   auto followed = follow_redirect(result, c);
   ASSERT_TRUE(followed.ok());
   EXPECT_THAT(followed.html(), HasSubstr("Count:"));
   EXPECT_THROW(follow_redirect(result, c, "/elsewhere"), testkit_error);
+}
+
+TEST_F(LiveTest, PlainRedirectDuringMountIsARedirect) {
+  auto result = live(c, "/mount-plain-redirect");
+  ASSERT_TRUE(result.is_redirect());
+  EXPECT_EQ(result.redirect_value().what, redirect::kind::redirect);
+  EXPECT_EQ(result.redirect_value().to, "/form");
+  EXPECT_EQ(follow_redirect(result, c).view().path(), "/form");
 }
 
 TEST_F(LiveTest, RedirectDuringConnectedMountComesBackFromLive) {
@@ -292,6 +434,20 @@ TEST_F(LiveTest, ACrashInAnEventIsReported) {
   } catch (const testkit_error& e) {
     EXPECT_EQ(e.id(), "view_crashed");
   }
+}
+
+TEST_F(LiveTest, RenderTakesInWhatTheServerSentMeanwhile) {
+  auto [view, html] = live(c, "/news").value();
+  // Delivered to the view's mailbox by PubSub, outside any action of the test.
+  server->endpoint().pubsub().broadcast("news", {{"title", "rain"}});
+  EXPECT_THAT(render(view), HasSubstr("rain;"));
+  server->endpoint().pubsub().broadcast("news", {{"title", "sun"}});
+  EXPECT_THAT(render(element(view, "#headlines")), HasSubstr("rain;sun;"));
+  server->endpoint().pubsub().broadcast("news", {{"title", "wind"}});
+  EXPECT_TRUE(has_element(view, "#headlines", "wind"));
+  EXPECT_EQ(assert_push_event(view, "headline", {{"title", "rain"}})["title"], "rain");
+  server->endpoint().pubsub().broadcast("news", {{"title", "fog"}});
+  assert_push_event(view, "headline", {{"title", "fog"}});
 }
 
 TEST_F(LiveTest, TwoTabsShareOneClock) {

@@ -66,6 +66,26 @@ TEST(Matchers, FailuresNameTheViewAndItsLastAction) {
   EXPECT_THAT(live(c, "/counter"), HasText("Count: 0"));
 }
 
+TEST(Matchers, TestkitValuesPrintReadably) {
+  using ::testing::PrintToString;
+  auto server = test::make_server();
+  auto c = build_conn(server);
+  view v = live(c, "/counter").view();
+  EXPECT_EQ(PrintToString(v), v.describe());
+  EXPECT_THAT(PrintToString(v), HasSubstr("view phx-"));
+  EXPECT_THAT(PrintToString(element(v, "#inc")), HasSubstr("element(\"#inc\") of view phx-"));
+  EXPECT_THAT(PrintToString(form(v, "#f", {{"a", 1}})), HasSubstr("element(\"#f\") with data {\"a\":1} of view"));
+  EXPECT_THAT(PrintToString(render_click(element(v, "#inc"))), HasSubstr("rendered HTML:\n"));
+  EXPECT_THAT(PrintToString(render_click(element(v, "#inc"))), HasSubstr("<span id=\"count\">"));
+  EXPECT_THAT(PrintToString(live(c, "/counter")), HasSubstr("{:ok, view phx-"));
+  auto redirected = live(c, "/mount-redirect");
+  EXPECT_EQ(PrintToString(redirected),
+            "{:error, {:live_redirect, %{to: \"/counter\", flash: {\"error\":\"Not here\"}}}}");
+  EXPECT_EQ(PrintToString(redirected.redirect_value()), PrintToString(redirected));
+  // In a failure, the value shows as the view, not as bytes.
+  EXPECT_NONFATAL_FAILURE(EXPECT_THAT(v, HasElement("#nope")), "Actual: view phx-");
+}
+
 TEST(Matchers, TraceViewPrintsContextOnFailure) {
   auto server = test::make_server();
   auto c = build_conn(server);

@@ -133,6 +133,8 @@ class redirector_live : public ref::live_view {
   const template_& render(const socket&) const override {
     return compiled("redirector_live", "<button id=\"go\" phx-click=\"go\">go</button>"
                                        "<button id=\"away\" phx-click=\"away\">away</button>"
+                                       "<button id=\"to-flash\" phx-click=\"to-flash\">to flash</button>"
+                                       "<button id=\"away-to-flash\" phx-click=\"away-to-flash\">away</button>"
                                        "<a id=\"plain-link\" href=\"/form\">plain</a>");
   }
   event_result handle_event(std::string_view event, const value& v, socket& s) override {
@@ -141,6 +143,12 @@ class redirector_live : public ref::live_view {
       s.push_redirect("/counter");
     } else if (event == "away") {
       s.redirect("/form");
+    } else if (event == "to-flash") {
+      s.put_flash("info", "Hello");
+      s.push_redirect("/flash");
+    } else if (event == "away-to-flash") {
+      s.put_flash("info", "Bye");
+      s.redirect("/flash");
     } else {
       return live_view::handle_event(event, v, s);
     }
@@ -155,6 +163,26 @@ class mount_redirect_live : public ref::live_view {
     s.push_redirect("/counter");
   }
   const template_& render(const socket&) const override { return compiled("mount_redirect", "never"); }
+};
+
+int flash_connected_mounts_ = 0;
+
+class flash_live : public ref::live_view {
+ public:
+  void mount(const value&, const value&, socket& s) override {
+    if (s.connected()) ++flash_connected_mounts_;
+    const value& f = s.get("flash");
+    s.assign("info", f.is_object() ? f.value("info", "") : std::string());
+  }
+  const template_& render(const socket&) const override {
+    return compiled("flash_live", "<p id=\"info\">info: <%= @info %></p>");
+  }
+};
+
+class mount_plain_redirect_live : public ref::live_view {
+ public:
+  void mount(const value&, const value&, socket& s) override { s.redirect("/form"); }
+  const template_& render(const socket&) const override { return compiled("mount_plain_redirect", "never"); }
 };
 
 class connected_redirect_live : public ref::live_view {
@@ -252,7 +280,47 @@ class keys_live : public ref::live_view {
   }
 };
 
+class news_live : public ref::live_view {
+ public:
+  void mount(const value&, const value&, socket& s) override {
+    s.assign("headlines", "");
+    if (s.connected()) s.subscribe("news");
+  }
+  const template_& render(const socket&) const override {
+    return compiled("news_live", "<p id=\"headlines\"><%= @headlines %></p>");
+  }
+  void handle_info(const value& msg, socket& s) override {
+    std::string title = msg.value("title", "");
+    s.assign("headlines", s.get("headlines").get<std::string>() + title + ";");
+    s.push_event("headline", {{"title", title}});
+  }
+};
+
+class log_form_live : public ref::live_view {
+ public:
+  void mount(const value&, const value&, socket& s) override {
+    s.assign("events", "");
+    s.assign("last", "{}");
+  }
+  const template_& render(const socket&) const override {
+    return compiled("log_form_live",
+                    "<form id=\"f\" phx-change=\"validate\" phx-submit=\"save\">"
+                    "<input type=\"hidden\" name=\"token\" value=\"t0\"/>"
+                    "<input type=\"text\" name=\"user[name]\" value=\"\"/>"
+                    "<input type=\"text\" name=\"user[email]\" value=\"\"/>"
+                    "</form>"
+                    "<p id=\"events\"><%= @events %></p><p id=\"last\"><%= @last %></p>");
+  }
+  event_result handle_event(std::string_view event, const value& v, socket& s) override {
+    s.assign("events", s.get("events").get<std::string>() + std::string(event) + ";");
+    s.assign("last", v.dump());
+    return noreply();
+  }
+};
+
 }  // namespace
+
+int flash_connected_mounts() { return flash_connected_mounts_; }
 
 std::shared_ptr<in_process_server> make_server(in_process_server::options opts) {
   ref::view_registry views;
@@ -262,12 +330,16 @@ std::shared_ptr<in_process_server> make_server(in_process_server::options opts) 
   views.add<redirector_live>("RedirectorLive");
   views.add<mount_redirect_live>("MountRedirectLive");
   views.add<connected_redirect_live>("ConnectedRedirectLive");
+  views.add<mount_plain_redirect_live>("MountPlainRedirectLive");
+  views.add<flash_live>("FlashLive");
   views.add<clock_live>("ClockLive");
   views.add<parent_live>("ParentLive");
   views.add<child_live>("ChildLive");
   views.add<push_live>("PushLive");
   views.add<echo_live>("EchoLive");
   views.add<keys_live>("KeysLive");
+  views.add<news_live>("NewsLive");
+  views.add<log_form_live>("LogFormLive");
   ref::component_registry components;
   components.add<counter_component>("CounterComponent");
   ref::router routes;
@@ -277,11 +349,15 @@ std::shared_ptr<in_process_server> make_server(in_process_server::options opts) 
   routes.live("/redirector", "RedirectorLive");
   routes.live("/mount-redirect", "MountRedirectLive");
   routes.live("/connected-redirect", "ConnectedRedirectLive");
+  routes.live("/mount-plain-redirect", "MountPlainRedirectLive");
+  routes.live("/flash", "FlashLive");
   routes.live("/clock", "ClockLive");
   routes.live("/parent", "ParentLive");
   routes.live("/push", "PushLive");
   routes.live("/echo", "EchoLive");
   routes.live("/keys", "KeysLive");
+  routes.live("/news", "NewsLive");
+  routes.live("/log-form", "LogFormLive");
   return in_process_server::make(std::move(views), std::move(components), std::move(routes), std::move(opts));
 }
 

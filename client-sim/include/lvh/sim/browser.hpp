@@ -142,6 +142,9 @@ class browser {
   /// Fills `values` into `form` (find.hpp fill_in rules), then fires an input event on the
   /// first control named in `values` (its `_target`).
   dispatch_result change_form(dom::node& form, const nlohmann::json& values);
+  /// Fills `values` into `form` as change_form does, firing nothing: for test APIs that fill
+  /// a form and then submit it, or fire the input event on a field of their choosing.
+  void fill_form(dom::node& form, const nlohmann::json& values);
   dispatch_result submit(dom::node& form, const dom::node* submitter = nullptr);
   dispatch_result keydown(dom::node& el, std::string key);
   dispatch_result keyup(dom::node& el, std::string key);
@@ -154,6 +157,10 @@ class browser {
   dispatch_result hook_push(dom::node& el, std::string event, nlohmann::json payload);
   dispatch_result hook_push_to(dom::node& el, std::string target, std::string event,
                                nlohmann::json payload);
+  /// Pushes "event" with `payload` exactly as given on the channel of the view whose
+  /// container is `container` (no binding, loading state or rate limit), then settles: for
+  /// test APIs that make the event themselves, as LiveViewTest's render_click(view, ...).
+  dispatch_result push_view_event(dom::node& container, nlohmann::json payload);
 
   /// Moves virtual time: debounce/throttle timers, heartbeats, rejoins, and the server's
   /// own timers (through transport::advance) run in time order.

@@ -87,6 +87,10 @@ struct http_response {
     std::string csrf_token{};          // the page's masked token (meta tag)
     std::string view_id{};             // the container id
     std::optional<std::string> flash_cookie{};  // set on a redirect carrying flash
+    // 302 only: the mount navigated live (push_redirect, or push_patch in handle_params),
+    // not with redirect/2. Phoenix marks the conn so (private phoenix_live_redirect);
+    // LiveViewTest's live/2 reads it. Nothing in the HTTP response says so.
+    bool live_redirect = false;
 };
 
 class endpoint {
@@ -124,6 +128,9 @@ public:
 
     // The HTTP session of a cookie; null when missing or invalid.
     value session_from_cookie(std::optional<std::string_view> cookie) const;
+    // A signed session cookie holding `session` (an object), as get() sets it: what
+    // Plug.Test.init_test_session puts on a test's conn.
+    std::string session_cookie(const value& session) const;
     // Whether a masked CSRF token belongs to the session.
     bool csrf_valid(const value& session, std::string_view masked) const;
 

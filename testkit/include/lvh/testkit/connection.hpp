@@ -31,6 +31,11 @@ struct session;
 /// Names of the cookies a LiveView app keeps (Plug session, Phoenix flash).
 inline constexpr std::string_view session_cookie_name = "_lvh_key";
 inline constexpr std::string_view flash_cookie_name = "__phoenix_flash__";
+/// Set (to "true") by a page_source on a 302 that a live navigation during the mount caused
+/// (push_redirect, or push_patch in handle_params), which live() then reports as
+/// live_redirect: what Phoenix keeps in the conn (private phoenix_live_redirect) and never
+/// sends over HTTP, so only a server in the test's process can say it.
+inline constexpr std::string_view live_redirect_header = "x-lvh-live-redirect";
 
 class connection_factory {
  public:

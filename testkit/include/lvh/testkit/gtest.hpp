@@ -137,6 +137,15 @@ class trace_view {
 /// The context lines of every traced view (what the listener prints on failure).
 std::string traced_context();
 
+// How GoogleTest prints the testkit's values in failures (found by ADL): a view as its
+// context, an element with its view, a redirect as LiveViewTest shows it, HTML as an excerpt.
+// Printing never reads from the server.
+void PrintTo(const view& v, std::ostream* os);
+void PrintTo(const view_element& e, std::ostream* os);
+void PrintTo(const redirect& r, std::ostream* os);
+void PrintTo(const render_result& r, std::ostream* os);
+void PrintTo(const live_result& r, std::ostream* os);
+
 }  // namespace lvh::testkit
 
 #define LVH_TRACE_CAT2(a, b) a##b

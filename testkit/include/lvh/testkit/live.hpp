@@ -42,11 +42,10 @@ struct redirect {
   std::string to;                         ///< as the server sent it (usually a path)
   json flash = json::object();            ///< the flash it carries, decoded when possible
   std::optional<std::string> flash_token; ///< the signed flash, as the cookie carries it
-  /// The tab that already followed it (an action's redirect is followed by the simulated
-  /// client, as a browser would): follow_redirect takes that page instead of loading anew.
-  std::shared_ptr<detail::session> followed;
 };
 std::string_view to_string(redirect::kind k) noexcept;
+/// As LiveViewTest would show it: {:error, {:live_redirect, %{to: "/x", flash: {...}}}}.
+std::string inspect(const redirect& r);
 
 /// A LiveView on a simulated page: the main view, or a nested one (live_children). Cheap to
 /// copy; copies name the same view.
@@ -77,7 +76,8 @@ struct view_element {
   testkit::view view;
   std::string selector;
   text_filter filter;
-  /// form/3's data: filled into the form before render_change / render_submit.
+  /// form/3's data: filled into the form before render_change / render_submit; must name
+  /// fields a user can fill in (their `value` is merged as it is).
   std::optional<json> form_data;
   /// put_submitter's selector: the button render_submit submits with.
   std::optional<std::string> submitter;
@@ -137,7 +137,8 @@ live_result live_isolated(const conn& c, std::string_view view_name, const json&
 
 // -- reading --------------------------------------------------------------------------------
 
-/// The view's HTML (its container's content) or the element's outer HTML.
+/// The view's HTML (its container's content) or the element's outer HTML, after taking in
+/// what the server sent meanwhile (handle_info, broadcasts); no time passes.
 std::string render(const view& v);
 std::string render(const view_element& e);
 view_element element(const view& v, std::string selector, text_filter filter = {});
@@ -155,8 +156,10 @@ std::optional<view> find_live_child(const view& parent, std::string_view child_i
 // -- events ---------------------------------------------------------------------------------
 // On an element: the binding the user would trigger (phx-click, phx-change, ...), with
 // LiveViewTest's checks (element exists and is unique, not disabled, has the binding).
-// `value` adds phx-value-* entries (click, key, focus, blur) or form fields (change, submit).
-// On a view: the event is pushed to the view directly, with `value` as its payload.
+// `value` adds phx-value-* entries (click, key, focus, blur) or is merged into the form's
+// values (change, submit: one event, `_target` in it picks the changed field).
+// On a view: the event is pushed to the view directly with LiveViewTest's payload: type
+// after the function ("form" for change/submit, the value urlencoded), the event, `value`.
 
 render_result render_click(const view_element& e, const json& value = json::object());
 render_result render_click(const view& v, std::string_view event, const json& value = json::object());
@@ -186,8 +189,9 @@ render_result render_patch(const view& v, std::string_view path);
 
 // -- navigation -----------------------------------------------------------------------------
 // Patches and redirects are queued per page as they happen and consumed by the asserts,
-// like LiveViewTest's mailbox. Nothing waits: the page has settled when an action returns;
-// use advance() first for navigation that timers cause.
+// like LiveViewTest's mailbox. Nothing waits: the page has settled when an action returns,
+// and reads and asserts take in what the server sent meanwhile; use advance() first for
+// navigation that timers cause.
 
 /// A patch happened (to `to`, when given); returns its path.
 std::string assert_patch(const view& v, std::optional<std::string_view> to = std::nullopt);
@@ -200,8 +204,9 @@ std::pair<std::string, json> assert_redirect(const view& v,
 json assert_redirected(const view& v, std::string_view to);
 void refute_redirected(const view& v, std::string_view to);
 
-/// Follows a redirect: a live redirect mounts the target (live/2); a plain redirect loads
-/// it (the reference runtime serves LiveViews only, so that is live/2 too). `to` checks the
+/// Follows a redirect as LiveViewTest does: a new GET of the target with the redirect's flash
+/// cookie in a new tab, then live/2 (a plain redirect too: the reference runtime serves
+/// LiveViews only). The redirected tab stopped when the redirect came. `to` checks the
 /// target. Throws testkit_error not_redirected when `r` is not a redirect.
 live_result follow_redirect(const redirect& r, const conn& c, std::optional<std::string_view> to = std::nullopt);
 live_result follow_redirect(const render_result& r, const conn& c, std::optional<std::string_view> to = std::nullopt);
@@ -217,7 +222,8 @@ bool json_matches(const json& pattern, const json& actual);
 /// The first pushed event of the view named `event` whose payload matches; consumed and
 /// returned.
 json assert_push_event(const view& v, std::string_view event, const json& payload = nullptr);
-/// The first hook reply of the view that matches; consumed and returned.
+/// The first reply ({:reply, map, socket}) of the view that matches, to any event; consumed
+/// and returned.
 json assert_reply(const view& v, const json& payload = nullptr);
 
 // -- time -----------------------------------------------------------------------------------
