@@ -207,6 +207,20 @@ void merge_attrs(bool magic, dom::node& target, const dom::node& source,
   for (const auto& n : gone) target.remove_attribute(n);
 }
 
+/// What the report says is in the container is in it when the patch ends, and what it says
+/// left did leave: morphdom can add or update an element and remove it later in the same
+/// patch, and put back a keyed element it discarded earlier (onNodeDiscarded seen, still in
+/// its lookup). The client's callbacks saw those; the report keeps the outcome.
+void settle_report(patch_report& r, const dom::node& container) {
+  auto in = [&](const dom::node* n) { return n && contains(container, *n); };
+  std::erase_if(r.added, [&](const dom::node* n) { return !in(n); });
+  std::erase_if(r.updated, [&](const dom::node* n) { return !in(n); });
+  std::erase_if(r.removed, [&](const dom::node* n) { return in(n); });
+  std::erase_if(r.nested_added, [&](const nested_view& v) { return !in(v.element); });
+  std::erase_if(r.nested_removed, [&](const nested_view& v) { return in(v.element); });
+  if (!in(r.trigger_action)) r.trigger_action = nullptr;  // a detached form does not submit
+}
+
 /// 1.x: private clones of locked elements (DOM.private(el, PHX_REF_LOCK)), by element.
 using lock_clones = std::vector<std::pair<const dom::node*, std::unique_ptr<dom::node>>>;
 
@@ -354,6 +368,7 @@ class dom_patch final : public detail::morph_callbacks {
       if (component_nodes(container_, cid).empty()) gone.insert(cid);
     r_.removed_cids.assign(gone.begin(), gone.end());
     r_.trigger_action = trigger_action_;
+    settle_report(r_, container_);
   }
 
   // -- morph callbacks ---------------------------------------------------------------------
@@ -752,7 +767,10 @@ class dom_patch final : public detail::morph_callbacks {
     for (dom::node* el : pending_removes_)
       if (starts_transition(*el->get_attribute(phx_remove_))) timed = true;
     if (timed) {
-      r_.pending_removes = pending_removes_;
+      // One that left with an ancestor (a keyed child the morph removed last) runs its
+      // transition off the page: it delays the others, and is not the caller's to remove.
+      for (dom::node* el : pending_removes_)
+        if (contains(container_, *el)) r_.pending_removes.push_back(el);
       return;
     }
     for (dom::node* el : pending_removes_) {
@@ -1002,7 +1020,10 @@ patch_report view_patcher::component(dom::node& container, int cid, std::string_
     // Several roots: the parent is patched, its other keyed children skipped.
     to = target->clone();
     auto list = component_nodes(*to, cid);
-    for (std::size_t i = 1; i < list.size(); ++i) detail::detach(*list[i]);
+    // A root nested in another one leaves with it; it is still detached from that (kept)
+    // subtree afterwards, as Element.remove() on a detached element is.
+    std::vector<std::unique_ptr<dom::node>> rest;
+    for (std::size_t i = 1; i < list.size(); ++i) rest.push_back(detail::detach(*list[i]));
     for (const auto& c : to->children()) {
       if (c->is_element() && !id_of(*c).empty() && cid_of(*c) != cid) {
         c->set_attribute("data-phx-skip", "");
@@ -1054,6 +1075,7 @@ patch_report view_patcher::unlock(dom::node& container, dom::node& el, long long
                   p <= client_profile::v0_18 ? detail::morph_version::v2_6
                                               : detail::morph_version::v2_7_0,
                   pp, &to);
+    settle_report(r, container);
   }
   return r;
 }
@@ -1164,6 +1186,7 @@ protocol::result<patch_report> view_dom::update(dom::node& container, protocol::
     for (int cid : out.removed_cids)
       if (component_nodes(container, cid).empty()) still.push_back(cid);
     out.removed_cids = std::move(still);
+    settle_report(out, container);
   } else if (touches || !changed.empty()) {
     std::vector<json> streams;
     std::vector<int> render_cids = changed;

@@ -471,6 +471,22 @@ TEST(patch_remove, a_timed_transition_keeps_the_element_until_the_caller_removes
   }
 }
 
+TEST(patch_remove, an_element_that_left_with_its_parent_is_not_pending) {
+  // The keyed <p> is removed last (a keyed removal), after its parent left: its phx-remove
+  // runs off the page, and there is nothing left for the caller to remove.
+  // Found by fuzz/dom_patch (corpus: crash-pending-remove-left-with-parent).
+  for (auto p : {client_profile::v0_18, client_profile::v0_20, client_profile::v1_0,
+                 client_profile::v1_2}) {
+    auto c = container(
+        R"(<u><p id="r" phx-remove='[["transition",{"transition":[["fade"],[],[]],"time":100}]]'>)"
+        R"(x</p></u>)");
+    view_patcher vp(p, "lv");
+    auto r = vp.full(*c, "<i>b</i>");
+    EXPECT_EQ(lvh::dom::serialize_children(*c), "<i>b</i>") << lvh::protocol::name(p);
+    EXPECT_TRUE(r.pending_removes.empty()) << lvh::protocol::name(p);
+  }
+}
+
 TEST(patch_remove, empty_value_is_an_ordinary_removal_in_0_18_and_ignored_before) {
   for (auto p : {client_profile::v0_15, client_profile::v0_18}) {
     auto c = container(R"(<div id="r" phx-remove="">x</div><p>a</p>)");
@@ -536,6 +552,82 @@ TEST(patch, keyed_element_removed_earlier_in_the_same_patch_is_put_back) {
     EXPECT_EQ(lvh::dom::serialize_children(*c),
               R"(<div id="k">d</div><i></i><section id="k">u</section><div id="k">e</div>)")
         << lvh::protocol::name(p);
+  }
+}
+
+TEST(patch, element_discarded_then_put_back_is_not_reported_removed) {
+  // morphdom ≤2.7.0 moves the keyed <li> up for the <i> with its key, finds the tag differs
+  // and discards it (the stale key of the <u> it replaced says "not keyed"); the new <i>'s
+  // own <li id="c"> then takes it back from the lookup. It never left the container.
+  // Found by fuzz/dom_patch (corpus: crash-discarded-element-put-back).
+  for (auto p : {client_profile::v0_15, client_profile::v0_18, client_profile::v0_20}) {
+    auto c = container("");
+    view_patcher vp(p, "lv");
+    vp.join(*c, R"(<u><li id="c">old</li></u>)");
+    lvh::dom::node* u = c->child(0).is_element() ? &c->child(0) : nullptr;
+    lvh::dom::node* li = by_id(*c, "c");
+    ASSERT_TRUE(u && li);
+    auto r = vp.full(*c, R"(<i id="c"><li id="c">new</li></i>)");
+    EXPECT_EQ(lvh::dom::serialize_children(*c), R"(<i id="c"><li id="c">new</li></i>)")
+        << lvh::protocol::name(p);
+    EXPECT_EQ(by_id(c->child(0), "c"), li) << lvh::protocol::name(p);
+    EXPECT_EQ(r.removed, std::vector<const lvh::dom::node*>{u}) << lvh::protocol::name(p);
+  }
+}
+
+TEST(patch, component_roots_nested_in_one_another_leave_with_their_ancestor) {
+  // ≤0.20 patches the parent of a component with several roots: a copy of it with the first
+  // root replaced by the new markup and the other roots removed — a root inside another one
+  // goes with it. Found by fuzz/dom_patch (corpus: crash-nested-roots-of-one-component).
+  for (auto p : {client_profile::v0_15, client_profile::v0_18, client_profile::v0_20}) {
+    auto c = container("");
+    view_patcher vp(p, "lv");
+    vp.join(*c,
+            R"(<i data-phx-component="1"><i data-phx-component="1"><i data-phx-component="1">)"
+            R"(x</i></i></i><p id="other">o</p>)");
+    auto r = vp.component(*c, 1, R"(<b data-phx-component="1">y</b>)");
+    EXPECT_EQ(lvh::dom::serialize_children(*c),
+              R"(<b data-phx-component="1">y</b><p id="other">o</p>)")
+        << lvh::protocol::name(p);
+    EXPECT_EQ(r.patched_cids, std::vector<int>{1}) << lvh::protocol::name(p);
+  }
+}
+
+TEST(patch, element_added_and_removed_in_one_patch_is_not_reported_added) {
+  // 0.20's morphdom skips a stream container's old children: the new first <li id="s"> is
+  // morphed onto the old nested one (the lookup's entry for "s"), which gets an <a>; the
+  // nested one is then morphed again with the later <li id="s"> and loses it. Found by
+  // fuzz/dom_patch (corpus: crash-added-then-removed-in-one-patch).
+  const std::string html =
+      R"(<u phx-update="stream"><li id="s"><a></a></li><li><ul id="r"><li id="s"></li></ul></li></u>)";
+  auto c = container("");
+  view_patcher vp(client_profile::v0_20, "lv");
+  vp.join(*c, html);
+  auto r = vp.full(*c, html);
+  EXPECT_EQ(lvh::dom::serialize_children(*c),
+            R"(<u phx-update="stream"><li id="s"><a></a></li><li></li><li><ul id="r">)"
+            R"(<li id="s"></li></ul></li></u>)");
+  for (const lvh::dom::node* e : r.added) {
+    bool in = false;
+    for (const lvh::dom::node* n = e; n; n = n->parent()) in = in || n == c.get();
+    EXPECT_TRUE(in) << lvh::dom::serialize(*e);
+  }
+  ASSERT_FALSE(r.removed.empty());
+  EXPECT_EQ(r.removed.back()->tag(), "a");
+}
+
+TEST(patch, component_root_patched_with_text_is_replaced_by_it) {
+  // morphdom(el, html) takes html's first node: text here. An element morphed into a text
+  // node is discarded and the text takes its place. Found by fuzz/dom_patch (corpus:
+  // crash-component-patched-with-text).
+  for (auto p : lvh::protocol::all_client_profiles) {
+    auto c = container(R"(t<d data-phx-component="1" id="c"></d>)");
+    const lvh::dom::node* d = by_id(*c, "c");
+    view_patcher vp(p, "lv");
+    auto r = vp.component(*c, 1, R"(u<d data-phx-component="1" id="c">)");
+    EXPECT_EQ(lvh::dom::serialize_children(*c), "tu") << lvh::protocol::name(p);
+    EXPECT_EQ(r.removed, std::vector<const lvh::dom::node*>{d}) << lvh::protocol::name(p);
+    EXPECT_TRUE(r.updated.empty()) << lvh::protocol::name(p);
   }
 }
 

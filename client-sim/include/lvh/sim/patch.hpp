@@ -93,7 +93,10 @@ struct nested_view {
   bool sticky = false;    ///< data-phx-sticky (1.x)
 };
 
-/// What a patch did, for hooks, component bookkeeping and nested joins.
+/// What a patch did, for hooks, component bookkeeping and nested joins. It tells where
+/// things are when the patch ends: an element morphdom added or updated and then removed
+/// again in the same patch is only listed as removed (if its removal is seen), and one it
+/// discarded and then put back (by its key) is not listed as removed.
 struct patch_report {
   /// Elements the patch inserted, in the order the client's onNodeAdded sees them
   /// (an inserted subtree: its root, then its descendants).
