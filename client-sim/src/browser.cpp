@@ -7,8 +7,11 @@
 #include <lvh/sim/loading.hpp>
 #include <lvh/sim/patch.hpp>
 
+#include "class_list.hpp"
+
 #include <algorithm>
 #include <functional>
+#include <unordered_map>
 
 namespace lvh::sim {
 namespace {
@@ -117,6 +120,18 @@ std::optional<std::string> string_member(const nlohmann::json& j, const char* ke
 protocol::navigation kind_of(const nlohmann::json& j) {
   auto k = string_member(j, "kind");
   return k && *k == "replace" ? protocol::navigation::replace : protocol::navigation::push;
+}
+
+/// ≤0.20 phx-feedback-for: the controls the client counts as used (patch_options::used).
+std::function<bool(const dom::node&)> used_controls(client_profile p,
+                                                    const interaction_state& s) {
+  if (p > client_profile::v0_20) return nullptr;
+  return [p, &s](const dom::node& control) {
+    if (s.focused(control)) return true;
+    if (p == client_profile::v0_20) return s.submitted(control);
+    const dom::node* form = form_owner(control);
+    return form != nullptr && s.submitted(*form);
+  };
 }
 
 int component_id(const dom::node& el) {
@@ -625,6 +640,7 @@ void browser::on_join_ok(view_state& v, const nlohmann::json& response) {
   nlohmann::json events = d->events();
   patch_options po;
   po.focused = attached_to(active_element(), v.el) ? active_element() : nullptr;
+  po.used = used_controls(opts_.profile, in_->interactions);
   po.root_id = v.parent_id.empty() ? v.id : std::string();
   if (!v.parent_id.empty()) {
     // data-phx-root-id: the root of the chain of parents.
@@ -903,6 +919,7 @@ void browser::update_view(view_state& v, nlohmann::json diff_json,
   apply_title(d->title(), false, v.id == main_id_ && v.parent_id.empty());
   patch_options po;
   po.focused = attached_to(active_element(), v.el) ? active_element() : nullptr;
+  po.used = used_controls(opts_.profile, in_->interactions);
   auto rep = v.dom.update(*v.el, *d, po);
   if (!rep) {
     errors_.push_back("patch of " + v.id + ": " + rep.error().message());
@@ -1295,11 +1312,23 @@ void browser::push_effect(const effect& e) {
   if (e.payload.is_object() && e.payload.value("type", "") == "hook")
     hook_event = e.payload.value("event", "");
   sent_by_view_[v->id].push_back({e.channel_event, e.payload});
+  // ≤0.20: the controls whose phx-feedback-for elements show again once the reply is in
+  // (DOM.showError): the changed one; 0.18+, every element of a submitted form.
+  std::vector<const dom::node*> feedback;
+  if (opts_.profile <= client_profile::v0_20 && e.loading.el) {
+    if (e.loading.what == loading_request::kind::change) {
+      feedback.push_back(e.loading.el);
+    } else if (e.loading.what == loading_request::kind::submit &&
+               opts_.profile >= client_profile::v0_18) {
+      for (const dom::node* c : form_controls(*e.loading.el))
+        if (!(c->tag() == "input" && input_type(*c) == "image")) feedback.push_back(c);
+    }
+  }
   const std::string id = v->id;
   auto replied = std::exchange(next_push_replied_, nullptr);
   v->ch->push(
       e.channel_event, e.payload,
-      [this, id, ref, hook_event, replied](const reply_result& r) {
+      [this, id, ref, hook_event, replied, feedback](const reply_result& r) {
         view_state* cur = view_by_id(id);
         if (!cur) return;
         // The reply's diff is patched after undoRefs, but for 0.18, which undoes (and
@@ -1310,6 +1339,7 @@ void browser::push_effect(const effect& e) {
         if (ref && undo_after) {
           if (view_state* again = view_by_id(id)) undo_ref(*again, *ref);
         }
+        if (r.ok()) show_feedback(feedback);
         if (replied && r.ok()) replied();
       },
       push_timeout_ms);
@@ -1331,6 +1361,30 @@ void browser::undo_ref(view_state& v, std::uint64_t ref) {
     forget_removed(rep);
     sync_form_values(v, rep, po.focused, false);
     if (rep.trigger_action) trigger_actions_.push_back(rep.trigger_action);
+  }
+}
+
+void browser::show_feedback(const std::vector<const dom::node*>& controls) {
+  if (controls.empty()) return;
+  // Held by address since the push: only controls still in the document are looked at
+  // (one that left may be gone; the client finds no form for it either).
+  std::unordered_map<const dom::node*, dom::node*> present;
+  for_each_element(*document_, [&](dom::node& el) {
+    present.emplace(&el, &el);
+    return true;
+  });
+  for (const dom::node* c : controls) {
+    if (!present.count(c)) continue;
+    const std::string id = attr(*c, "id");
+    const std::string name = attr(*c, "name");
+    if (id.empty() && name.empty()) continue;
+    auto form = present.find(form_owner(*c));
+    if (form == present.end()) continue;
+    for_each_element(*form->second, [&](dom::node& el) {
+      const std::string* f = el.get_attribute("phx-feedback-for");
+      if (f && (*f == id || *f == name)) detail::remove_class(el, "phx-no-feedback");
+      return true;
+    });
   }
 }
 

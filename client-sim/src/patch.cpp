@@ -1,6 +1,7 @@
 // view_patcher (DOMPatch.perform per release) and view_dom (View.onJoin / View.update).
 #include <lvh/sim/patch.hpp>
 
+#include "class_list.hpp"
 #include "patch_morph.hpp"
 
 #include <lvh/dom/html.hpp>
@@ -263,6 +264,7 @@ class dom_patch final : public detail::morph_callbacks {
       : p_(p), o_(o), container_(container), r_(r), join_(join), locks_(locks),
         undo_ref_(undo_ref) {
     phx_update_ = o.binding_prefix + "update";
+    feedback_for_ = o.binding_prefix + "feedback-for";
     phx_remove_ = o.binding_prefix + "remove";
     trigger_ = o.binding_prefix + "trigger-action";
     root_id_ = o.root_id.empty() ? view_id : o.root_id;
@@ -359,6 +361,7 @@ class dom_patch final : public detail::morph_callbacks {
     detail::morph(target, to, children_only, morph_version(), *this, &to_owner,
                   target.has_attribute("data-phx-component"));
     for (const auto& r : restorers_) restore(r);
+    if (p_ == client_profile::v0_20) hide_feedback();
   }
 
   void finish() {
@@ -421,6 +424,7 @@ class dom_patch final : public detail::morph_callbacks {
   }
 
   bool before_node_added(std::unique_ptr<dom::node>& el) override {
+    if (p_ == client_profile::v0_15 && el->is_element()) discard_error(*el);
     if (p_ >= client_profile::v1_2 && el->is_element() && !id_of(*el).empty()) {
       auto it = inserts_.find(id_of(*el));
       if (it != inserts_.end() && it->second.update_only && !restore_.count(id_of(*el)))
@@ -445,6 +449,8 @@ class dom_patch final : public detail::morph_callbacks {
 
   void node_added(dom::node& el) override {
     if (!el.is_element()) return;
+    if (p_ == client_profile::v0_18) discard_error(el);
+    if (p_ == client_profile::v0_20 && is_form_input(el)) track_input(el, el);
     if (streams_on()) reorder_stream(el, true);
     // What happens inside a locked element's clone shows only when it is unlocked.
     if (in_lock_clone(el)) return;
@@ -556,6 +562,7 @@ class dom_patch final : public detail::morph_callbacks {
       from.set_attribute("data-phx-root-id", root_id_);
       return el_update::skip;
     }
+    if (p_ <= client_profile::v0_18) discard_error(to);
     // 1.2: phx-patch-focused on the new markup patches the focused control anyway.
     bool keep_focused =
         focused && !(p_ >= client_profile::v1_2 && to.has_attribute(o_.binding_prefix + "patch-focused"));
@@ -581,8 +588,11 @@ class dom_patch final : public detail::morph_callbacks {
       if (to.has_attribute("readonly")) from.set_attribute("readonly", "true");
       else from.remove_attribute("readonly");
       r_.updated.push_back(&from);
+      // 0.20 tracks the focused control whatever its name.
+      if (p_ == client_profile::v0_20) tracked_.emplace_back(attr_or_empty(from, "name"), used(from));
       return el_update::skip;
     }
+    if (p_ == client_profile::v0_20 && is_form_input(to)) track_input(from, to);
     if (attr_is(to, phx_update_, "append") || attr_is(to, phx_update_, "prepend")) {
       post_morph_restorer r;
       std::set<std::string> after;
@@ -610,6 +620,58 @@ class dom_patch final : public detail::morph_callbacks {
   }
 
  private:
+  static std::string attr_or_empty(const dom::node& n, std::string_view name) {
+    const std::string* v = attr(n, name);
+    return v ? *v : std::string();
+  }
+
+  bool used(const dom::node& control) const { return o_.used && o_.used(control); }
+
+  /// ≤0.18 DOM.discardError: `el` names a field; the first element of the patch target
+  /// with that id or name (0.18: or name + "[]") is the control asked about.
+  void discard_error(dom::node& el) {
+    const std::string* field = attr(el, feedback_for_);
+    if (!field || field->empty() || !target_) return;
+    const std::string array_name = *field + "[]";
+    dom::node* input = nullptr;
+    std::function<void(dom::node&)> walk = [&](dom::node& n) {
+      for (const auto& c : n.children()) {
+        if (input) return;
+        if (!c->is_element()) continue;
+        if (attr_is(*c, "id", *field) || attr_is(*c, "name", *field) ||
+            (p_ == client_profile::v0_18 && attr_is(*c, "name", array_name))) {
+          input = c.get();
+          return;
+        }
+        walk(*c);
+      }
+    };
+    walk(*target_);
+    if (input && !used(*input)) detail::add_class(el, "phx-no-feedback");
+  }
+
+  /// 0.20: a control with a name, added or morphed (`live` is the element in the DOM, whose
+  /// private flags the client copies onto `markup`).
+  void track_input(const dom::node& live, const dom::node& markup) {
+    const std::string* name = attr(markup, "name");
+    if (name && !name->empty()) tracked_.emplace_back(*name, used(live));
+  }
+
+  /// 0.20 DOM.maybeHideFeedback of each tracked control nobody used.
+  void hide_feedback() {
+    if (!target_) return;
+    for (const auto& tracked : tracked_) {
+      if (tracked.second) continue;
+      const std::string& name = tracked.first;
+      const bool array = name.size() >= 2 && name.compare(name.size() - 2, 2, "[]") == 0;
+      const std::string bare = array ? name.substr(0, name.size() - 2) : name;
+      for_each_element(*target_, [&](dom::node& el) {
+        const std::string* f = el.get_attribute(feedback_for_);
+        if (f && (*f == name || (array && *f == bare))) detail::add_class(el, "phx-no-feedback");
+      });
+    }
+  }
+
   bool in_lock_clone(const dom::node& n) const {
     if (locks_.empty()) return false;
     const dom::node* root = &n;
@@ -911,7 +973,9 @@ class dom_patch final : public detail::morph_callbacks {
   dom::node& container_;
   patch_report& r_;
   bool join_;
-  std::string phx_update_, trigger_, root_id_, phx_remove_;
+  std::string phx_update_, trigger_, root_id_, phx_remove_, feedback_for_;
+  // 0.20: the controls maybeHideFeedback looks at after the morph: name, used.
+  std::vector<std::pair<std::string, bool>> tracked_;
   std::vector<dom::node*> pending_removes_;
   std::unordered_map<std::string, stream_insert> inserts_;
   std::unordered_map<std::string, std::unique_ptr<dom::node>> restore_;

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -494,6 +495,100 @@ TEST(patch_remove, empty_value_is_an_ordinary_removal_in_0_18_and_ignored_before
     auto r = vp.full(*c, "<p>b</p>");
     EXPECT_EQ(lvh::dom::serialize_children(*c), "<p>b</p>") << lvh::protocol::name(p);
     EXPECT_TRUE(r.pending_removes.empty());
+  }
+}
+
+// -- phx-feedback-for (≤0.20) ------------------------------------------------------------------
+
+// A form whose dead render has no errors; the join renders one per input.
+constexpr const char* feedback_dead =
+    R"(<form id="f"><input id="user_name" name="user[name]">)"
+    R"(<input id="user_email" name="user[email]"></form>)";
+std::string feedback_form(std::string_view name_for, std::string_view email_for,
+                          std::string_view name_class = "e", std::string_view email_class = "e") {
+  std::string h = R"(<form id="f"><input id="user_name" name="user[name]">)";
+  h += R"(<span class=")" + std::string(name_class) + R"(" phx-feedback-for=")" +
+       std::string(name_for) + R"(">n</span>)";
+  h += R"(<input id="user_email" name="user[email]">)";
+  h += R"(<span class=")" + std::string(email_class) + R"(" phx-feedback-for=")" +
+       std::string(email_for) + R"(">m</span></form>)";
+  return h;
+}
+
+patch_options used_by_name(std::vector<std::string> names) {
+  patch_options o;
+  o.used = [names](const lvh::dom::node& c) {
+    const std::string* n = c.get_attribute("name");
+    return n && std::find(names.begin(), names.end(), *n) != names.end();
+  };
+  return o;
+}
+
+TEST(patch_feedback, errors_of_unused_controls_get_phx_no_feedback_until_used) {
+  for (auto p : {client_profile::v0_15, client_profile::v0_18, client_profile::v0_20}) {
+    auto c = container(feedback_dead);
+    view_patcher vp(p, "lv");
+    const std::string markup = feedback_form("user[name]", "user[email]");
+    vp.join(*c, markup, {}, used_by_name({"user[name]"}));
+    EXPECT_EQ(lvh::dom::serialize_children(*c),
+              feedback_form("user[name]", "user[email]", "e", "e phx-no-feedback"))
+        << lvh::protocol::name(p);
+    // Once used, the server's markup (without the class) wins again.
+    vp.full(*c, markup, {}, used_by_name({"user[name]", "user[email]"}));
+    EXPECT_EQ(lvh::dom::serialize_children(*c), markup) << lvh::protocol::name(p);
+  }
+}
+
+TEST(patch_feedback, not_applied_from_1_0) {
+  for (auto p : {client_profile::v1_0, client_profile::v1_2}) {
+    auto c = container(feedback_dead);
+    view_patcher vp(p, "lv");
+    const std::string markup = feedback_form("user[name]", "user[email]");
+    vp.join(*c, markup);
+    EXPECT_EQ(lvh::dom::serialize_children(*c), markup) << lvh::protocol::name(p);
+  }
+}
+
+TEST(patch_feedback, up_to_0_18_the_field_is_an_id_or_a_name_and_0_20_takes_names_only) {
+  for (auto p : {client_profile::v0_15, client_profile::v0_18, client_profile::v0_20}) {
+    auto c = container(feedback_dead);
+    view_patcher vp(p, "lv");
+    vp.join(*c, feedback_form("user_name", "user[email]"));
+    const bool by_id = p != client_profile::v0_20;
+    EXPECT_EQ(lvh::dom::serialize_children(*c),
+              feedback_form("user_name", "user[email]", by_id ? "e phx-no-feedback" : "e",
+                            "e phx-no-feedback"))
+        << lvh::protocol::name(p);
+  }
+}
+
+TEST(patch_feedback, array_names) {
+  // 0.18 also looks up name + "[]"; 0.20 marks the name without "[]" too; 0.15 neither.
+  const std::string dead = R"(<form id="f"><select name="tags[]" multiple></select></form>)";
+  const std::string markup =
+      R"(<form id="f"><select name="tags[]" multiple></select><span phx-feedback-for="tags">t</span></form>)";
+  for (auto p : {client_profile::v0_15, client_profile::v0_18, client_profile::v0_20}) {
+    auto c = container(dead);
+    view_patcher vp(p, "lv");
+    vp.join(*c, markup);
+    const bool marked = p != client_profile::v0_15;
+    EXPECT_EQ(lvh::dom::serialize_children(*c).find("phx-no-feedback") != std::string::npos, marked)
+        << lvh::protocol::name(p);
+  }
+}
+
+TEST(patch_feedback, the_0_15_client_looks_only_at_the_root_of_an_added_subtree) {
+  // morphdom 2.6 calls onBeforeNodeAdded (where 0.15.7 looks) for the root it inserts, not
+  // for its descendants; 0.18 looks at every added element (onNodeAdded).
+  const std::string markup =
+      R"(<form id="f"><input name="a"><p><span phx-feedback-for="a">x</span></p></form>)";
+  for (auto p : {client_profile::v0_15, client_profile::v0_18, client_profile::v0_20}) {
+    auto c = container("");
+    view_patcher vp(p, "lv");
+    vp.join(*c, markup);
+    const bool marked = p != client_profile::v0_15;
+    EXPECT_EQ(lvh::dom::serialize_children(*c).find("phx-no-feedback") != std::string::npos, marked)
+        << lvh::protocol::name(p);
   }
 }
 

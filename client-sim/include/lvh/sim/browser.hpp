@@ -250,6 +250,7 @@ class browser {
 
   dispatch_result act(dom::node* el, const action& a, std::string_view event_type);
   void run_effects(const dispatch_result& r);
+  void show_feedback(const std::vector<const dom::node*>& controls);
   void push_effect(const effect& e);
   void set_focus(dom::node* el);
   void note_changed(dom::node& control);
