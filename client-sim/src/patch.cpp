@@ -222,6 +222,13 @@ void settle_report(patch_report& r, const dom::node& container) {
   if (!in(r.trigger_action)) r.trigger_action = nullptr;  // a detached form does not submit
 }
 
+/// DOM.mergeFocusedInput's attribute merge: all but `value`. 0.15.7 passes the exclusion
+/// under a name mergeAttrs does not read, so there the value attribute is merged too.
+void merge_focused(client_profile p, dom::node& target, const dom::node& source) {
+  if (p == client_profile::v0_15) merge_attrs(false, target, source, {}, false);
+  else merge_attrs(protocol::has_magic_ids(p), target, source, {"value"}, false);
+}
+
 /// 1.x: private clones of locked elements (DOM.private(el, PHX_REF_LOCK)), by element.
 using lock_clones = std::vector<std::pair<const dom::node*, std::unique_ptr<dom::node>>>;
 
@@ -584,7 +591,7 @@ class dom_patch final : public detail::morph_callbacks {
       }
     }
     if (keep_focused) {
-      if (from.tag() != "select") merge_attrs(from, to, {"value"}, false);
+      if (from.tag() != "select") merge_focused(from, to);
       if (to.has_attribute("readonly")) from.set_attribute("readonly", "true");
       else from.remove_attribute("readonly");
       r_.updated.push_back(&from);
@@ -718,6 +725,9 @@ class dom_patch final : public detail::morph_callbacks {
   void merge_attrs(dom::node& target, const dom::node& source,
                    std::initializer_list<std::string_view> exclude, bool ignored) {
     lvh::sim::merge_attrs(magic(), target, source, exclude, ignored);
+  }
+  void merge_focused(dom::node& target, const dom::node& source) {
+    lvh::sim::merge_focused(p_, target, source);
   }
 
   static bool has_class(const dom::node& el, std::string_view c) {
@@ -1009,11 +1019,11 @@ patch_report container_patch(client_profile p, const std::string& view_id, dom::
 /// DOMPatch.patchEl's morphdom: keys are ids, the focused input keeps its value.
 class plain_patch final : public detail::morph_callbacks {
  public:
-  plain_patch(const patch_options& o, patch_report& r) : o_(o), r_(r) {}
+  plain_patch(client_profile p, const patch_options& o, patch_report& r) : p_(p), o_(o), r_(r) {}
   std::string key(const dom::node& n) override { return id_of(n); }
   el_update before_el_updated(dom::node& from, dom::node& to, dom::node*&) override {
     if (o_.focused != &from || !is_form_input(from)) return el_update::morph;
-    merge_attrs(false, from, to, {"value"}, false);
+    if (from.tag() != "select") merge_focused(p_, from, to);
     if (to.has_attribute("readonly")) from.set_attribute("readonly", "true");
     else from.remove_attribute("readonly");
     return el_update::skip;
@@ -1037,6 +1047,7 @@ class plain_patch final : public detail::morph_callbacks {
   }
 
  private:
+  client_profile p_;
   const patch_options& o_;
   patch_report& r_;
 };
@@ -1134,7 +1145,7 @@ patch_report view_patcher::unlock(dom::node& container, dom::node& el, long long
     dp.finish();
   } else {
     // View.undoRefs: DOMPatch.patchEl, plain morphdom but for the focused input.
-    plain_patch pp(o, r);
+    plain_patch pp(p, o, r);
     detail::morph(el, *to, false,
                   p <= client_profile::v0_18 ? detail::morph_version::v2_6
                                               : detail::morph_version::v2_7_0,

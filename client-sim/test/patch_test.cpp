@@ -107,6 +107,22 @@ TEST(patch, focused_input_keeps_its_value) {
   EXPECT_EQ(lvh::dom::serialize_children(*c), R"(<input id="q" name="q" value="typed" class="x">)");
 }
 
+TEST(patch, focused_input_value_attribute_is_merged_in_0_15) {
+  // 0.15.7's mergeFocusedInput names its exclusion `except`, which mergeAttrs does not read:
+  // the value attribute follows the server (what the user typed is the live value, kept).
+  for (auto p : lvh::protocol::all_client_profiles) {
+    auto c = container(R"(<input id="q" name="q" value="typed">)");
+    view_patcher vp(p, "lv");
+    patch_options o;
+    o.focused = by_id(*c, "q");
+    vp.full(*c, R"(<input id="q" name="q" value="server" class="x">)", {}, o);
+    const char* value = p == client_profile::v0_15 ? "server" : "typed";
+    EXPECT_EQ(lvh::dom::serialize_children(*c),
+              std::string(R"(<input id="q" name="q" value=")") + value + R"(" class="x">)")
+        << lvh::protocol::name(p);
+  }
+}
+
 TEST(patch, nested_view_children_are_left_alone) {
   auto c = container(
       R"(<div id="child" data-phx-session="S" data-phx-parent-id="lv"><p>child content</p></div>)");
@@ -362,6 +378,31 @@ TEST(patch_refs, pending_form_controls_and_disable_with_are_not_patched_up_to_0_
     EXPECT_EQ(lvh::dom::serialize(*q), R"(<input id="q" name="q" value="new">)")
         << lvh::protocol::name(p);
     EXPECT_EQ(vp.held_update(*q), nullptr);
+  }
+}
+
+TEST(patch_refs, held_update_of_a_focused_control_merges_attributes_as_the_release_does) {
+  // DOMPatch.patchEl → mergeFocusedInput: attributes but `value` (0.15.7: `value` too),
+  // and none on a select.
+  for (auto p : {client_profile::v0_15, client_profile::v0_18, client_profile::v0_20}) {
+    auto c = container(
+        R"(<input id="q" name="q" value="old" data-phx-ref="1">)"
+        R"(<select id="s" name="s" data-phx-ref="1"><option>a</option></select>)");
+    view_patcher vp(p, "lv");
+    vp.full(*c, R"(<input id="q" name="q" value="new" class="x">)"
+                R"(<select id="s" name="s" class="y"><option>a</option></select>)");
+    for (const char* id : {"q", "s"}) {
+      lvh::dom::node* el = by_id(*c, id);
+      el->remove_attribute("data-phx-ref");  // loading's undo
+      patch_options o;
+      o.focused = el;
+      vp.unlock(*c, *el, 1, o);
+    }
+    const std::string value = p == client_profile::v0_15 ? "new" : "old";
+    EXPECT_EQ(lvh::dom::serialize_children(*c),
+              R"(<input id="q" name="q" value=")" + value + R"(" class="x">)" +
+                  R"(<select id="s" name="s"><option>a</option></select>)")
+        << lvh::protocol::name(p);
   }
 }
 
