@@ -198,6 +198,10 @@ struct browser::view_state {
   std::string static_token;
   std::vector<std::pair<nlohmann::json, std::optional<std::string>>> pending;  // queued diffs
   std::function<void()> on_joined;
+  std::uint64_t created = 0;  // creation order (the client keeps its views in it)
+  // 0.20+: a root that left its channel on a join error with a redirect is still one of
+  // the client's roots: the redirect's unload leaves that channel again (topic, join_ref).
+  std::optional<std::pair<std::string, std::string>> leave_again;
 };
 
 struct browser::internals {
@@ -207,6 +211,7 @@ struct browser::internals {
   rate_limiter limiter;
   std::vector<std::unique_ptr<dom::node>> graveyard;  // removed trees a deferred call may name
   int deferred = 0;
+  std::uint64_t views_created = 0;
   std::uint64_t page = 0;
 };
 
@@ -539,6 +544,7 @@ std::shared_ptr<browser::view_state> browser::new_view(dom::node& el, view_state
   }
   if (flash) v->flash = *flash;
   v->static_token = attr(el, "data-phx-static");
+  v->created = ++in_->views_created;
   views_[v->id] = v;
   return v;
 }
@@ -704,6 +710,8 @@ void browser::on_join_error(view_state& v, const reply_result& r) {
   const bool has_live_redirect = resp.is_object() && resp.contains("live_redirect");
   if (has_redirect || has_live_redirect) {
     v.join_pending = false;
+    if (has_redirect && opts_.profile >= client_profile::v0_20 && v.parent_id.empty() && v.ch)
+      v.leave_again = std::make_pair(v.ch->topic(), v.ch->join_ref());
     destroy_view(v, true);
     if (has_redirect) return on_redirect(resp["redirect"]);
     return on_live_redirect(resp["live_redirect"]);
@@ -714,7 +722,7 @@ void browser::on_join_error(view_state& v, const reply_result& r) {
   if (opts_.profile == client_profile::v0_15) return reload_with_jitter();
   if (reason == "stale" || reason == "unauthorized" || reason == "reload") {
     if (opts_.profile == client_profile::v0_18 || main || opts_.profile >= client_profile::v1_0)
-      return navigate_hard(v.href.value_or(url_));
+      return on_redirect({{"to", v.href.value_or(url_)}});  // View.onRedirect
     return;
   }
   if (socket_ && socket_->connected()) reload_with_jitter();
@@ -796,6 +804,8 @@ void browser::destroy_view(view_state& v, bool leave) {
   std::vector<view_state*> children;
   for (auto& [id, c] : views_)
     if (c->parent_id == v.id) children.push_back(c.get());
+  std::sort(children.begin(), children.end(),
+            [](const view_state* a, const view_state* b) { return a->created < b->created; });
   for (view_state* c : children) destroy_view(*c, leave);
   v.destroyed = true;
   if (leave && v.ch && socket_) {
@@ -1037,7 +1047,41 @@ void browser::on_redirect(const nlohmann::json& to) {
   if (flash) cookies_["__phoenix_flash__"] = *flash;
   navigations_.push_back({navigation_record::kind::redirect, resolve_url(url_, *target),
                           protocol::navigation::push, flash, 0});
+  unload();
   navigate_hard(*target);
+}
+
+void browser::unload() {
+  // LiveSocket.redirect: 0.20+ unload (destroyAllViews, then disconnect); before, only the
+  // disconnect, which the next page load does.
+  std::vector<view_state*> roots;
+  for (auto& [id, v] : views_)
+    if (v->parent_id.empty() && !v->destroyed) roots.push_back(v.get());
+  for (auto& v : retired_)
+    if (v->leave_again) roots.push_back(v.get());
+  std::sort(roots.begin(), roots.end(),
+            [](const view_state* a, const view_state* b) { return a->created < b->created; });
+  const bool leaves = opts_.profile >= client_profile::v0_20 && socket_ && socket_->connected();
+  // Every root view leaves (its children first), in the order the client made them; then
+  // the dead view the client makes for the body at connect (topic "lv:", never joined),
+  // unless the body or the document element is a LiveView itself.
+  for (view_state* r : roots) {
+    if (auto again = std::exchange(r->leave_again, std::nullopt)) {
+      if (leaves) socket_->send_leave(again->first, again->second);
+    } else if (leaves) {
+      destroy_view(*r, true);
+    }
+  }
+  if (!leaves) return;
+  main_id_.clear();
+  bool dead_view = true;
+  for_each_element(*document_, [&](dom::node& el) {
+    if ((el.tag() == "html" || el.tag() == "body") && el.has_attribute("data-phx-session"))
+      dead_view = false;
+    return el.tag() == "html";
+  });
+  if (dead_view) socket_->open_channel("lv:", {}).leave();
+  socket_->disconnect();
 }
 
 void browser::on_live_patch(view_state& v, const nlohmann::json& to) {
@@ -1097,6 +1141,7 @@ void browser::push_link_patch(view_state& v, std::string href, protocol::navigat
         if (ref) undo_ref(*cur, *ref);
         if (r.status == "timeout") {
           pending_link_.reset();
+          unload();  // liveSocket.redirect(window.location.href)
           return navigate_hard(url_);
         }
         apply_reply(*cur, r, std::nullopt);

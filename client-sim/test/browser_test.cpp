@@ -229,6 +229,46 @@ TEST_F(browser_fixture, RedirectLoadsThePageWithTheFlashCookie) {
   EXPECT_EQ(b->view_html("phx-main"), "<b>next</b>");
 }
 
+TEST_F(browser_fixture, RedirectLeavesEveryChannelFrom020) {
+  for (auto p : lvh::protocol::all_client_profiles) {
+    t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<b>one</b>"})}})});
+    start(p);
+    const std::size_t before = t.sent().size();
+    t.push(frame{std::nullopt, std::nullopt, "lv:phx-main", "redirect", {{"to", "/gone"}}});
+    b->settle();
+    std::vector<frame> leaves;
+    for (std::size_t i = before; i < t.sent().size(); ++i)
+      if (t.sent()[i].event == "phx_leave") leaves.push_back(t.sent()[i]);
+    if (p < client_profile::v0_20) {
+      // LiveSocket.redirect only disconnects.
+      EXPECT_TRUE(leaves.empty()) << lvh::protocol::name(p);
+      continue;
+    }
+    // LiveSocket.unload: each root view, then the dead view the client made for the body.
+    ASSERT_EQ(leaves.size(), 2u) << lvh::protocol::name(p);
+    EXPECT_EQ(leaves[0].topic, "lv:phx-main");
+    EXPECT_EQ(leaves[0].join_ref, sent("phx_join").back().ref);
+    EXPECT_EQ(leaves[1].topic, "lv:");
+    EXPECT_EQ(leaves[1].join_ref, std::nullopt);
+  }
+}
+
+TEST_F(browser_fixture, JoinRedirectLeavesTheViewTwiceFrom020) {
+  // View.onJoinError leaves; the redirect's unload leaves again: the view is still a root.
+  for (auto p : {client_profile::v0_18, client_profile::v0_20, client_profile::v1_2}) {
+    t.on("phx_join", {sim::reply_error({{"redirect", {{"to", "/gone"}}}})});
+    const std::size_t before = t.sent().size();
+    start(p);
+    std::vector<std::string> topics;
+    for (std::size_t i = before; i < t.sent().size(); ++i)
+      if (t.sent()[i].event == "phx_leave") topics.push_back(t.sent()[i].topic);
+    const std::vector<std::string> want =
+        p < client_profile::v0_20 ? std::vector<std::string>{"lv:phx-main"}
+                                  : std::vector<std::string>{"lv:phx-main", "lv:phx-main", "lv:"};
+    EXPECT_EQ(topics, want) << lvh::protocol::name(p);
+  }
+}
+
 TEST_F(browser_fixture, StaleJoinReloadsThePage) {
   t.on("phx_join", {sim::reply_error({{"reason", "stale"}})}, true);
   start(client_profile::v0_20);

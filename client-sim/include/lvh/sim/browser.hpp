@@ -246,6 +246,7 @@ class browser {
                        dom::node* source, const loading_request* loading);
   void reload_with_jitter();
   void navigate_hard(std::string url);
+  void unload();
   void push_history(std::string url, protocol::navigation kind, bool patch);
 
   dispatch_result act(dom::node* el, const action& a, std::string_view event_type);
