@@ -422,8 +422,8 @@ TEST_F(browser_fixture, ChangedSelectStaysActiveUpTo020) {
 // -- phx-feedback-for (≤0.20) ----------------------------------------------------------------
 
 constexpr const char* feedback_form_statics[] = {
-    "<form id=\"f\" phx-change=\"v\" phx-submit=\"s\"><input id=\"a\" name=\"a\">"
-    "<span class=\"err\" phx-feedback-for=\"a\">",
+    ("<form id=\"f\" phx-change=\"v\" phx-submit=\"s\"><input id=\"a\" name=\"a\">"
+     "<span class=\"err\" phx-feedback-for=\"a\">"),
     "</span><input id=\"b\" name=\"b\"><span class=\"err\" phx-feedback-for=\"b\">",
     "</span></form>"};
 
