@@ -7,8 +7,11 @@
 #include <lvh/sim/loading.hpp>
 #include <lvh/sim/patch.hpp>
 
+#include "class_list.hpp"
+
 #include <algorithm>
 #include <functional>
+#include <unordered_map>
 
 namespace lvh::sim {
 namespace {
@@ -119,6 +122,18 @@ protocol::navigation kind_of(const nlohmann::json& j) {
   return k && *k == "replace" ? protocol::navigation::replace : protocol::navigation::push;
 }
 
+/// ≤0.20 phx-feedback-for: the controls the client counts as used (patch_options::used).
+std::function<bool(const dom::node&)> used_controls(client_profile p,
+                                                    const interaction_state& s) {
+  if (p > client_profile::v0_20) return nullptr;
+  return [p, &s](const dom::node& control) {
+    if (s.focused(control)) return true;
+    if (p == client_profile::v0_20) return s.submitted(control);
+    const dom::node* form = form_owner(control);
+    return form != nullptr && s.submitted(*form);
+  };
+}
+
 int component_id(const dom::node& el) {
   const std::string* c = el.get_attribute("data-phx-component");
   if (!c || c->empty()) return -1;
@@ -183,6 +198,10 @@ struct browser::view_state {
   std::string static_token;
   std::vector<std::pair<nlohmann::json, std::optional<std::string>>> pending;  // queued diffs
   std::function<void()> on_joined;
+  std::uint64_t created = 0;  // creation order (the client keeps its views in it)
+  // 0.20+: a root that left its channel on a join error with a redirect is still one of
+  // the client's roots: the redirect's unload leaves that channel again (topic, join_ref).
+  std::optional<std::pair<std::string, std::string>> leave_again;
 };
 
 struct browser::internals {
@@ -192,6 +211,7 @@ struct browser::internals {
   rate_limiter limiter;
   std::vector<std::unique_ptr<dom::node>> graveyard;  // removed trees a deferred call may name
   int deferred = 0;
+  std::uint64_t views_created = 0;
   std::uint64_t page = 0;
 };
 
@@ -524,6 +544,7 @@ std::shared_ptr<browser::view_state> browser::new_view(dom::node& el, view_state
   }
   if (flash) v->flash = *flash;
   v->static_token = attr(el, "data-phx-static");
+  v->created = ++in_->views_created;
   views_[v->id] = v;
   return v;
 }
@@ -625,6 +646,7 @@ void browser::on_join_ok(view_state& v, const nlohmann::json& response) {
   nlohmann::json events = d->events();
   patch_options po;
   po.focused = attached_to(active_element(), v.el) ? active_element() : nullptr;
+  po.used = used_controls(opts_.profile, in_->interactions);
   po.root_id = v.parent_id.empty() ? v.id : std::string();
   if (!v.parent_id.empty()) {
     // data-phx-root-id: the root of the chain of parents.
@@ -688,6 +710,8 @@ void browser::on_join_error(view_state& v, const reply_result& r) {
   const bool has_live_redirect = resp.is_object() && resp.contains("live_redirect");
   if (has_redirect || has_live_redirect) {
     v.join_pending = false;
+    if (has_redirect && opts_.profile >= client_profile::v0_20 && v.parent_id.empty() && v.ch)
+      v.leave_again = std::make_pair(v.ch->topic(), v.ch->join_ref());
     destroy_view(v, true);
     if (has_redirect) return on_redirect(resp["redirect"]);
     return on_live_redirect(resp["live_redirect"]);
@@ -698,7 +722,7 @@ void browser::on_join_error(view_state& v, const reply_result& r) {
   if (opts_.profile == client_profile::v0_15) return reload_with_jitter();
   if (reason == "stale" || reason == "unauthorized" || reason == "reload") {
     if (opts_.profile == client_profile::v0_18 || main || opts_.profile >= client_profile::v1_0)
-      return navigate_hard(v.href.value_or(url_));
+      return on_redirect({{"to", v.href.value_or(url_)}});  // View.onRedirect
     return;
   }
   if (socket_ && socket_->connected()) reload_with_jitter();
@@ -780,6 +804,8 @@ void browser::destroy_view(view_state& v, bool leave) {
   std::vector<view_state*> children;
   for (auto& [id, c] : views_)
     if (c->parent_id == v.id) children.push_back(c.get());
+  std::sort(children.begin(), children.end(),
+            [](const view_state* a, const view_state* b) { return a->created < b->created; });
   for (view_state* c : children) destroy_view(*c, leave);
   v.destroyed = true;
   if (leave && v.ch && socket_) {
@@ -903,6 +929,7 @@ void browser::update_view(view_state& v, nlohmann::json diff_json,
   apply_title(d->title(), false, v.id == main_id_ && v.parent_id.empty());
   patch_options po;
   po.focused = attached_to(active_element(), v.el) ? active_element() : nullptr;
+  po.used = used_controls(opts_.profile, in_->interactions);
   auto rep = v.dom.update(*v.el, *d, po);
   if (!rep) {
     errors_.push_back("patch of " + v.id + ": " + rep.error().message());
@@ -1020,7 +1047,41 @@ void browser::on_redirect(const nlohmann::json& to) {
   if (flash) cookies_["__phoenix_flash__"] = *flash;
   navigations_.push_back({navigation_record::kind::redirect, resolve_url(url_, *target),
                           protocol::navigation::push, flash, 0});
+  unload();
   navigate_hard(*target);
+}
+
+void browser::unload() {
+  // LiveSocket.redirect: 0.20+ unload (destroyAllViews, then disconnect); before, only the
+  // disconnect, which the next page load does.
+  std::vector<view_state*> roots;
+  for (auto& [id, v] : views_)
+    if (v->parent_id.empty() && !v->destroyed) roots.push_back(v.get());
+  for (auto& v : retired_)
+    if (v->leave_again) roots.push_back(v.get());
+  std::sort(roots.begin(), roots.end(),
+            [](const view_state* a, const view_state* b) { return a->created < b->created; });
+  const bool leaves = opts_.profile >= client_profile::v0_20 && socket_ && socket_->connected();
+  // Every root view leaves (its children first), in the order the client made them; then
+  // the dead view the client makes for the body at connect (topic "lv:", never joined),
+  // unless the body or the document element is a LiveView itself.
+  for (view_state* r : roots) {
+    if (auto again = std::exchange(r->leave_again, std::nullopt)) {
+      if (leaves) socket_->send_leave(again->first, again->second);
+    } else if (leaves) {
+      destroy_view(*r, true);
+    }
+  }
+  if (!leaves) return;
+  main_id_.clear();
+  bool dead_view = true;
+  for_each_element(*document_, [&](dom::node& el) {
+    if ((el.tag() == "html" || el.tag() == "body") && el.has_attribute("data-phx-session"))
+      dead_view = false;
+    return el.tag() == "html";
+  });
+  if (dead_view) socket_->open_channel("lv:", {}).leave();
+  socket_->disconnect();
 }
 
 void browser::on_live_patch(view_state& v, const nlohmann::json& to) {
@@ -1080,6 +1141,7 @@ void browser::push_link_patch(view_state& v, std::string href, protocol::navigat
         if (ref) undo_ref(*cur, *ref);
         if (r.status == "timeout") {
           pending_link_.reset();
+          unload();  // liveSocket.redirect(window.location.href)
           return navigate_hard(url_);
         }
         apply_reply(*cur, r, std::nullopt);
@@ -1295,11 +1357,23 @@ void browser::push_effect(const effect& e) {
   if (e.payload.is_object() && e.payload.value("type", "") == "hook")
     hook_event = e.payload.value("event", "");
   sent_by_view_[v->id].push_back({e.channel_event, e.payload});
+  // ≤0.20: the controls whose phx-feedback-for elements show again once the reply is in
+  // (DOM.showError): the changed one; 0.18+, every element of a submitted form.
+  std::vector<const dom::node*> feedback;
+  if (opts_.profile <= client_profile::v0_20 && e.loading.el) {
+    if (e.loading.what == loading_request::kind::change) {
+      feedback.push_back(e.loading.el);
+    } else if (e.loading.what == loading_request::kind::submit &&
+               opts_.profile >= client_profile::v0_18) {
+      for (const dom::node* c : form_controls(*e.loading.el))
+        if (!(c->tag() == "input" && input_type(*c) == "image")) feedback.push_back(c);
+    }
+  }
   const std::string id = v->id;
   auto replied = std::exchange(next_push_replied_, nullptr);
   v->ch->push(
       e.channel_event, e.payload,
-      [this, id, ref, hook_event, replied](const reply_result& r) {
+      [this, id, ref, hook_event, replied, feedback](const reply_result& r) {
         view_state* cur = view_by_id(id);
         if (!cur) return;
         // The reply's diff is patched after undoRefs, but for 0.18, which undoes (and
@@ -1310,6 +1384,7 @@ void browser::push_effect(const effect& e) {
         if (ref && undo_after) {
           if (view_state* again = view_by_id(id)) undo_ref(*again, *ref);
         }
+        if (r.ok()) show_feedback(feedback);
         if (replied && r.ok()) replied();
       },
       push_timeout_ms);
@@ -1331,6 +1406,30 @@ void browser::undo_ref(view_state& v, std::uint64_t ref) {
     forget_removed(rep);
     sync_form_values(v, rep, po.focused, false);
     if (rep.trigger_action) trigger_actions_.push_back(rep.trigger_action);
+  }
+}
+
+void browser::show_feedback(const std::vector<const dom::node*>& controls) {
+  if (controls.empty()) return;
+  // Held by address since the push: only controls still in the document are looked at
+  // (one that left may be gone; the client finds no form for it either).
+  std::unordered_map<const dom::node*, dom::node*> present;
+  for_each_element(*document_, [&](dom::node& el) {
+    present.emplace(&el, &el);
+    return true;
+  });
+  for (const dom::node* c : controls) {
+    if (!present.count(c)) continue;
+    const std::string id = attr(*c, "id");
+    const std::string name = attr(*c, "name");
+    if (id.empty() && name.empty()) continue;
+    auto form = present.find(form_owner(*c));
+    if (form == present.end()) continue;
+    for_each_element(*form->second, [&](dom::node& el) {
+      const std::string* f = el.get_attribute("phx-feedback-for");
+      if (f && (*f == id || *f == name)) detail::remove_class(el, "phx-no-feedback");
+      return true;
+    });
   }
 }
 

@@ -130,7 +130,7 @@ void channel::leave() {
   state_ = channel_state::leaving;
   // phoenix.js sends the leave, but since the channel is no longer joined it does not wait
   // for the reply: the channel closes at once.
-  socket_.send_frame(protocol::make_phx_leave(topic_, join_ref_, socket_.make_ref()));
+  socket_.send_leave(topic_, join_ref_);
   trigger_close();
 }
 
@@ -346,6 +346,12 @@ void channel_client::transmit(const protocol::frame& f) {
     transport_.send_frame(f);
   else
     transport_.send(protocol::encode(f));
+}
+
+void channel_client::send_leave(const std::string& topic, const std::string& join_ref) {
+  protocol::frame f = protocol::make_phx_leave(topic, join_ref, make_ref());
+  if (join_ref.empty()) f.join_ref.reset();  // never joined: phoenix.js sends null
+  send_frame(f);
 }
 
 channel& channel_client::open_channel(std::string topic, channel::callbacks cb) {

@@ -4,6 +4,8 @@
 #include <lvh/dom/select.hpp>
 #include <lvh/sim/forms.hpp>
 
+#include "class_list.hpp"
+
 #include <algorithm>
 #include <functional>
 #include <optional>
@@ -28,51 +30,13 @@ bool is_pending(client_profile p, const dom::node& el) {
 
 namespace {
 
-std::vector<std::string> class_tokens(const dom::node& el) {
-  std::vector<std::string> out;
-  const std::string* v = el.get_attribute("class");
-  if (!v) return out;
-  std::size_t i = 0;
-  while (i < v->size()) {
-    while (i < v->size() && (std::string_view(" \t\n\f\r").find((*v)[i]) != std::string_view::npos)) ++i;
-    std::size_t j = i;
-    while (j < v->size() && (std::string_view(" \t\n\f\r").find((*v)[j]) == std::string_view::npos)) ++j;
-    if (j > i) {
-      std::string t = v->substr(i, j - i);
-      if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(std::move(t));
-    }
-    i = j;
-  }
-  return out;
-}
-
-std::string join(const std::vector<std::string>& tokens) {
-  std::string s;
-  for (const auto& t : tokens) {
-    if (!s.empty()) s += ' ';
-    s += t;
-  }
-  return s;
-}
-
-void add_class(dom::node& el, const std::string& name) {
-  auto tokens = class_tokens(el);
-  if (std::find(tokens.begin(), tokens.end(), name) == tokens.end()) tokens.push_back(name);
-  el.set_attribute("class", join(tokens));
-}
+using detail::add_class;
+using detail::class_tokens;
+using detail::remove_class;
 
 bool has_class(const dom::node& el, const std::string& name) {
   auto tokens = class_tokens(el);
   return std::find(tokens.begin(), tokens.end(), name) != tokens.end();
-}
-
-// The client's DOM.removeClass: the attribute goes when no class is left.
-void remove_class(dom::node& el, const std::string& name) {
-  if (!el.has_attribute("class")) return;
-  auto tokens = class_tokens(el);
-  tokens.erase(std::remove(tokens.begin(), tokens.end(), name), tokens.end());
-  if (tokens.empty()) el.remove_attribute("class");
-  else el.set_attribute("class", join(tokens));
 }
 
 // element.innerText = text, as the oracle's jsdom does it (text replaces the children).

@@ -1,6 +1,7 @@
 // view_patcher (DOMPatch.perform per release) and view_dom (View.onJoin / View.update).
 #include <lvh/sim/patch.hpp>
 
+#include "class_list.hpp"
 #include "patch_morph.hpp"
 
 #include <lvh/dom/html.hpp>
@@ -207,6 +208,27 @@ void merge_attrs(bool magic, dom::node& target, const dom::node& source,
   for (const auto& n : gone) target.remove_attribute(n);
 }
 
+/// What the report says is in the container is in it when the patch ends, and what it says
+/// left did leave: morphdom can add or update an element and remove it later in the same
+/// patch, and put back a keyed element it discarded earlier (onNodeDiscarded seen, still in
+/// its lookup). The client's callbacks saw those; the report keeps the outcome.
+void settle_report(patch_report& r, const dom::node& container) {
+  auto in = [&](const dom::node* n) { return n && contains(container, *n); };
+  std::erase_if(r.added, [&](const dom::node* n) { return !in(n); });
+  std::erase_if(r.updated, [&](const dom::node* n) { return !in(n); });
+  std::erase_if(r.removed, [&](const dom::node* n) { return in(n); });
+  std::erase_if(r.nested_added, [&](const nested_view& v) { return !in(v.element); });
+  std::erase_if(r.nested_removed, [&](const nested_view& v) { return in(v.element); });
+  if (!in(r.trigger_action)) r.trigger_action = nullptr;  // a detached form does not submit
+}
+
+/// DOM.mergeFocusedInput's attribute merge: all but `value`. 0.15.7 passes the exclusion
+/// under a name mergeAttrs does not read, so there the value attribute is merged too.
+void merge_focused(client_profile p, dom::node& target, const dom::node& source) {
+  if (p == client_profile::v0_15) merge_attrs(false, target, source, {}, false);
+  else merge_attrs(protocol::has_magic_ids(p), target, source, {"value"}, false);
+}
+
 /// 1.x: private clones of locked elements (DOM.private(el, PHX_REF_LOCK)), by element.
 using lock_clones = std::vector<std::pair<const dom::node*, std::unique_ptr<dom::node>>>;
 
@@ -249,6 +271,7 @@ class dom_patch final : public detail::morph_callbacks {
       : p_(p), o_(o), container_(container), r_(r), join_(join), locks_(locks),
         undo_ref_(undo_ref) {
     phx_update_ = o.binding_prefix + "update";
+    feedback_for_ = o.binding_prefix + "feedback-for";
     phx_remove_ = o.binding_prefix + "remove";
     trigger_ = o.binding_prefix + "trigger-action";
     root_id_ = o.root_id.empty() ? view_id : o.root_id;
@@ -345,6 +368,7 @@ class dom_patch final : public detail::morph_callbacks {
     detail::morph(target, to, children_only, morph_version(), *this, &to_owner,
                   target.has_attribute("data-phx-component"));
     for (const auto& r : restorers_) restore(r);
+    if (p_ == client_profile::v0_20) hide_feedback();
   }
 
   void finish() {
@@ -354,6 +378,7 @@ class dom_patch final : public detail::morph_callbacks {
       if (component_nodes(container_, cid).empty()) gone.insert(cid);
     r_.removed_cids.assign(gone.begin(), gone.end());
     r_.trigger_action = trigger_action_;
+    settle_report(r_, container_);
   }
 
   // -- morph callbacks ---------------------------------------------------------------------
@@ -406,6 +431,7 @@ class dom_patch final : public detail::morph_callbacks {
   }
 
   bool before_node_added(std::unique_ptr<dom::node>& el) override {
+    if (p_ == client_profile::v0_15 && el->is_element()) discard_error(*el);
     if (p_ >= client_profile::v1_2 && el->is_element() && !id_of(*el).empty()) {
       auto it = inserts_.find(id_of(*el));
       if (it != inserts_.end() && it->second.update_only && !restore_.count(id_of(*el)))
@@ -430,6 +456,8 @@ class dom_patch final : public detail::morph_callbacks {
 
   void node_added(dom::node& el) override {
     if (!el.is_element()) return;
+    if (p_ == client_profile::v0_18) discard_error(el);
+    if (p_ == client_profile::v0_20 && is_form_input(el)) track_input(el, el);
     if (streams_on()) reorder_stream(el, true);
     // What happens inside a locked element's clone shows only when it is unlocked.
     if (in_lock_clone(el)) return;
@@ -541,6 +569,7 @@ class dom_patch final : public detail::morph_callbacks {
       from.set_attribute("data-phx-root-id", root_id_);
       return el_update::skip;
     }
+    if (p_ <= client_profile::v0_18) discard_error(to);
     // 1.2: phx-patch-focused on the new markup patches the focused control anyway.
     bool keep_focused =
         focused && !(p_ >= client_profile::v1_2 && to.has_attribute(o_.binding_prefix + "patch-focused"));
@@ -562,12 +591,15 @@ class dom_patch final : public detail::morph_callbacks {
       }
     }
     if (keep_focused) {
-      if (from.tag() != "select") merge_attrs(from, to, {"value"}, false);
+      if (from.tag() != "select") merge_focused(from, to);
       if (to.has_attribute("readonly")) from.set_attribute("readonly", "true");
       else from.remove_attribute("readonly");
       r_.updated.push_back(&from);
+      // 0.20 tracks the focused control whatever its name.
+      if (p_ == client_profile::v0_20) tracked_.emplace_back(attr_or_empty(from, "name"), used(from));
       return el_update::skip;
     }
+    if (p_ == client_profile::v0_20 && is_form_input(to)) track_input(from, to);
     if (attr_is(to, phx_update_, "append") || attr_is(to, phx_update_, "prepend")) {
       post_morph_restorer r;
       std::set<std::string> after;
@@ -595,6 +627,58 @@ class dom_patch final : public detail::morph_callbacks {
   }
 
  private:
+  static std::string attr_or_empty(const dom::node& n, std::string_view name) {
+    const std::string* v = attr(n, name);
+    return v ? *v : std::string();
+  }
+
+  bool used(const dom::node& control) const { return o_.used && o_.used(control); }
+
+  /// ≤0.18 DOM.discardError: `el` names a field; the first element of the patch target
+  /// with that id or name (0.18: or name + "[]") is the control asked about.
+  void discard_error(dom::node& el) {
+    const std::string* field = attr(el, feedback_for_);
+    if (!field || field->empty() || !target_) return;
+    const std::string array_name = *field + "[]";
+    dom::node* input = nullptr;
+    std::function<void(dom::node&)> walk = [&](dom::node& n) {
+      for (const auto& c : n.children()) {
+        if (input) return;
+        if (!c->is_element()) continue;
+        if (attr_is(*c, "id", *field) || attr_is(*c, "name", *field) ||
+            (p_ == client_profile::v0_18 && attr_is(*c, "name", array_name))) {
+          input = c.get();
+          return;
+        }
+        walk(*c);
+      }
+    };
+    walk(*target_);
+    if (input && !used(*input)) detail::add_class(el, "phx-no-feedback");
+  }
+
+  /// 0.20: a control with a name, added or morphed (`live` is the element in the DOM, whose
+  /// private flags the client copies onto `markup`).
+  void track_input(const dom::node& live, const dom::node& markup) {
+    const std::string* name = attr(markup, "name");
+    if (name && !name->empty()) tracked_.emplace_back(*name, used(live));
+  }
+
+  /// 0.20 DOM.maybeHideFeedback of each tracked control nobody used.
+  void hide_feedback() {
+    if (!target_) return;
+    for (const auto& tracked : tracked_) {
+      if (tracked.second) continue;
+      const std::string& name = tracked.first;
+      const bool array = name.size() >= 2 && name.compare(name.size() - 2, 2, "[]") == 0;
+      const std::string bare = array ? name.substr(0, name.size() - 2) : name;
+      for_each_element(*target_, [&](dom::node& el) {
+        const std::string* f = el.get_attribute(feedback_for_);
+        if (f && (*f == name || (array && *f == bare))) detail::add_class(el, "phx-no-feedback");
+      });
+    }
+  }
+
   bool in_lock_clone(const dom::node& n) const {
     if (locks_.empty()) return false;
     const dom::node* root = &n;
@@ -641,6 +725,9 @@ class dom_patch final : public detail::morph_callbacks {
   void merge_attrs(dom::node& target, const dom::node& source,
                    std::initializer_list<std::string_view> exclude, bool ignored) {
     lvh::sim::merge_attrs(magic(), target, source, exclude, ignored);
+  }
+  void merge_focused(dom::node& target, const dom::node& source) {
+    lvh::sim::merge_focused(p_, target, source);
   }
 
   static bool has_class(const dom::node& el, std::string_view c) {
@@ -752,7 +839,10 @@ class dom_patch final : public detail::morph_callbacks {
     for (dom::node* el : pending_removes_)
       if (starts_transition(*el->get_attribute(phx_remove_))) timed = true;
     if (timed) {
-      r_.pending_removes = pending_removes_;
+      // One that left with an ancestor (a keyed child the morph removed last) runs its
+      // transition off the page: it delays the others, and is not the caller's to remove.
+      for (dom::node* el : pending_removes_)
+        if (contains(container_, *el)) r_.pending_removes.push_back(el);
       return;
     }
     for (dom::node* el : pending_removes_) {
@@ -893,7 +983,9 @@ class dom_patch final : public detail::morph_callbacks {
   dom::node& container_;
   patch_report& r_;
   bool join_;
-  std::string phx_update_, trigger_, root_id_, phx_remove_;
+  std::string phx_update_, trigger_, root_id_, phx_remove_, feedback_for_;
+  // 0.20: the controls maybeHideFeedback looks at after the morph: name, used.
+  std::vector<std::pair<std::string, bool>> tracked_;
   std::vector<dom::node*> pending_removes_;
   std::unordered_map<std::string, stream_insert> inserts_;
   std::unordered_map<std::string, std::unique_ptr<dom::node>> restore_;
@@ -927,11 +1019,11 @@ patch_report container_patch(client_profile p, const std::string& view_id, dom::
 /// DOMPatch.patchEl's morphdom: keys are ids, the focused input keeps its value.
 class plain_patch final : public detail::morph_callbacks {
  public:
-  plain_patch(const patch_options& o, patch_report& r) : o_(o), r_(r) {}
+  plain_patch(client_profile p, const patch_options& o, patch_report& r) : p_(p), o_(o), r_(r) {}
   std::string key(const dom::node& n) override { return id_of(n); }
   el_update before_el_updated(dom::node& from, dom::node& to, dom::node*&) override {
     if (o_.focused != &from || !is_form_input(from)) return el_update::morph;
-    merge_attrs(false, from, to, {"value"}, false);
+    if (from.tag() != "select") merge_focused(p_, from, to);
     if (to.has_attribute("readonly")) from.set_attribute("readonly", "true");
     else from.remove_attribute("readonly");
     return el_update::skip;
@@ -955,6 +1047,7 @@ class plain_patch final : public detail::morph_callbacks {
   }
 
  private:
+  client_profile p_;
   const patch_options& o_;
   patch_report& r_;
 };
@@ -1007,7 +1100,10 @@ patch_report view_patcher::component(dom::node& container, int cid, std::string_
     // Several roots: the parent is patched, its other keyed children skipped.
     to = target->clone();
     auto list = component_nodes(*to, cid);
-    for (std::size_t i = 1; i < list.size(); ++i) detail::detach(*list[i]);
+    // A root nested in another one leaves with it; it is still detached from that (kept)
+    // subtree afterwards, as Element.remove() on a detached element is.
+    std::vector<std::unique_ptr<dom::node>> rest;
+    for (std::size_t i = 1; i < list.size(); ++i) rest.push_back(detail::detach(*list[i]));
     for (const auto& c : to->children()) {
       if (c->is_element() && !id_of(*c).empty() && cid_of(*c) != cid) {
         c->set_attribute("data-phx-skip", "");
@@ -1054,11 +1150,12 @@ patch_report view_patcher::unlock(dom::node& container, dom::node& el, long long
     dp.finish();
   } else {
     // View.undoRefs: DOMPatch.patchEl, plain morphdom but for the focused input.
-    plain_patch pp(o, r);
+    plain_patch pp(p, o, r);
     detail::morph(el, *to, false,
                   p <= client_profile::v0_18 ? detail::morph_version::v2_6
                                               : detail::morph_version::v2_7_0,
                   pp, &to);
+    settle_report(r, container);
   }
   return r;
 }
@@ -1169,6 +1266,7 @@ protocol::result<patch_report> view_dom::update(dom::node& container, protocol::
     for (int cid : out.removed_cids)
       if (component_nodes(container, cid).empty()) still.push_back(cid);
     out.removed_cids = std::move(still);
+    settle_report(out, container);
   } else if (touches || !changed.empty()) {
     std::vector<json> streams;
     std::vector<int> render_cids = changed;

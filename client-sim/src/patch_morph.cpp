@@ -131,6 +131,17 @@ class morpher {
         return;
       }
     }
+    if (!children_only && from.is_element() && !to.is_element()) {
+      // An element patched with a text or comment node: morphdom discards the element and
+      // puts the node in its place, morphing nothing.
+      if (!to_owner_ || !from.parent()) return;  // nowhere to put it
+      cb_.node_discarded(from);
+      dom::node* parent = from.parent();
+      auto old = parent->replace_child(from.index_in_parent(), std::move(*to_owner_));
+      to_owner_ = nullptr;
+      cb_.keep_removed(std::move(old));
+      return;
+    }
     dom::node* morphed = &from;
     if (!children_only && from.is_element() && to.is_element() && !same_name(from, to)) {
       // Incompatible roots: a new element of the target's name takes over the children.

@@ -229,6 +229,46 @@ TEST_F(browser_fixture, RedirectLoadsThePageWithTheFlashCookie) {
   EXPECT_EQ(b->view_html("phx-main"), "<b>next</b>");
 }
 
+TEST_F(browser_fixture, RedirectLeavesEveryChannelFrom020) {
+  for (auto p : lvh::protocol::all_client_profiles) {
+    t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<b>one</b>"})}})});
+    start(p);
+    const std::size_t before = t.sent().size();
+    t.push(frame{std::nullopt, std::nullopt, "lv:phx-main", "redirect", {{"to", "/gone"}}});
+    b->settle();
+    std::vector<frame> leaves;
+    for (std::size_t i = before; i < t.sent().size(); ++i)
+      if (t.sent()[i].event == "phx_leave") leaves.push_back(t.sent()[i]);
+    if (p < client_profile::v0_20) {
+      // LiveSocket.redirect only disconnects.
+      EXPECT_TRUE(leaves.empty()) << lvh::protocol::name(p);
+      continue;
+    }
+    // LiveSocket.unload: each root view, then the dead view the client made for the body.
+    ASSERT_EQ(leaves.size(), 2u) << lvh::protocol::name(p);
+    EXPECT_EQ(leaves[0].topic, "lv:phx-main");
+    EXPECT_EQ(leaves[0].join_ref, sent("phx_join").back().ref);
+    EXPECT_EQ(leaves[1].topic, "lv:");
+    EXPECT_EQ(leaves[1].join_ref, std::nullopt);
+  }
+}
+
+TEST_F(browser_fixture, JoinRedirectLeavesTheViewTwiceFrom020) {
+  // View.onJoinError leaves; the redirect's unload leaves again: the view is still a root.
+  for (auto p : {client_profile::v0_18, client_profile::v0_20, client_profile::v1_2}) {
+    t.on("phx_join", {sim::reply_error({{"redirect", {{"to", "/gone"}}}})});
+    const std::size_t before = t.sent().size();
+    start(p);
+    std::vector<std::string> topics;
+    for (std::size_t i = before; i < t.sent().size(); ++i)
+      if (t.sent()[i].event == "phx_leave") topics.push_back(t.sent()[i].topic);
+    const std::vector<std::string> want =
+        p < client_profile::v0_20 ? std::vector<std::string>{"lv:phx-main"}
+                                  : std::vector<std::string>{"lv:phx-main", "lv:phx-main", "lv:"};
+    EXPECT_EQ(topics, want) << lvh::protocol::name(p);
+  }
+}
+
 TEST_F(browser_fixture, StaleJoinReloadsThePage) {
   t.on("phx_join", {sim::reply_error({{"reason", "stale"}})}, true);
   start(client_profile::v0_20);
@@ -376,6 +416,71 @@ TEST_F(browser_fixture, ChangedSelectStaysActiveUpTo020) {
     ASSERT_GE(ev.size(), 2u);
     // ≤0.20: the changed select is LiveSocket.activeElement, patched as if focused.
     EXPECT_EQ(ev.back().payload["value"], p == client_profile::v0_20 ? "r=y" : "r=x");
+  }
+}
+
+// -- phx-feedback-for (≤0.20) ----------------------------------------------------------------
+
+constexpr const char* feedback_form_statics[] = {
+    ("<form id=\"f\" phx-change=\"v\" phx-submit=\"s\"><input id=\"a\" name=\"a\">"
+     "<span class=\"err\" phx-feedback-for=\"a\">"),
+    "</span><input id=\"b\" name=\"b\"><span class=\"err\" phx-feedback-for=\"b\">",
+    "</span></form>"};
+
+struct feedback_fixture : browser_fixture {
+  void start_form(client_profile p) {
+    std::vector<std::string> st(std::begin(feedback_form_statics), std::end(feedback_form_statics));
+    t.on("phx_join", {sim::reply_ok({{"rendered", rendered(st, {"x", "y"})}})});
+    // The dead render shows the same form, as a server's would.
+    start(p, st[0] + "x" + st[1] + "y" + st[2]);
+  }
+  std::string cls(std::string_view for_) {
+    const std::string* c =
+        b->find("span[phx-feedback-for=" + std::string(for_) + "]").get_attribute("class");
+    return c ? *c : std::string("(none)");
+  }
+};
+
+TEST_F(feedback_fixture, ErrorsOfUnusedInputsAreHiddenUpTo020) {
+  for (auto p : lvh::protocol::all_client_profiles) {
+    start_form(p);
+    const bool applies = p <= client_profile::v0_20;
+    EXPECT_EQ(cls("a"), applies ? "err phx-no-feedback" : "err") << lvh::protocol::name(p);
+    EXPECT_EQ(cls("b"), applies ? "err phx-no-feedback" : "err") << lvh::protocol::name(p);
+    // The user types into a; the reply re-renders both errors.
+    t.on("event", {sim::reply_ok({{"diff", {{"0", "x2"}, {"1", "y2"}}}})});
+    b->change(b->find("#a"), "typed");
+    EXPECT_EQ(cls("a"), "err") << lvh::protocol::name(p);
+    EXPECT_EQ(cls("b"), applies ? "err phx-no-feedback" : "err") << lvh::protocol::name(p);
+  }
+}
+
+TEST_F(feedback_fixture, TheReplyToAChangeShowsTheInputsFeedbackEvenWithoutADiff) {
+  for (auto p : {client_profile::v0_15, client_profile::v0_18, client_profile::v0_20}) {
+    start_form(p);
+    t.on("event", {sim::reply_ok()});
+    b->change(b->find("#b"), "typed");
+    EXPECT_EQ(cls("a"), "err phx-no-feedback") << lvh::protocol::name(p);
+    EXPECT_EQ(cls("b"), "err") << lvh::protocol::name(p);  // DOM.showError
+  }
+}
+
+TEST_F(feedback_fixture, ASubmitShowsEveryFeedback) {
+  for (auto p : {client_profile::v0_15, client_profile::v0_18, client_profile::v0_20}) {
+    start_form(p);
+    t.on("event", {sim::reply_ok()});
+    b->submit(b->find("#f"));
+    // 0.18+ show the form's feedback when the reply comes (0.15.7 only marks the form).
+    const std::string after_reply =
+        p == client_profile::v0_15 ? "err phx-no-feedback" : "err";
+    EXPECT_EQ(cls("a"), after_reply) << lvh::protocol::name(p);
+    EXPECT_EQ(cls("b"), after_reply) << lvh::protocol::name(p);
+    // A submitted form's (0.20: submitted inputs') errors are not hidden again.
+    t.push(frame{sent("phx_join").back().ref, std::nullopt, "lv:phx-main", "diff",
+                 {{"0", "x3"}, {"1", "y3"}}});
+    b->settle();
+    EXPECT_EQ(cls("a"), "err") << lvh::protocol::name(p);
+    EXPECT_EQ(cls("b"), "err") << lvh::protocol::name(p);
   }
 }
 

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -104,6 +105,22 @@ TEST(patch, focused_input_keeps_its_value) {
   o.focused = by_id(*c, "q");
   p.full(*c, R"(<input id="q" name="q" value="server" class="x">)", {}, o);
   EXPECT_EQ(lvh::dom::serialize_children(*c), R"(<input id="q" name="q" value="typed" class="x">)");
+}
+
+TEST(patch, focused_input_value_attribute_is_merged_in_0_15) {
+  // 0.15.7's mergeFocusedInput names its exclusion `except`, which mergeAttrs does not read:
+  // the value attribute follows the server (what the user typed is the live value, kept).
+  for (auto p : lvh::protocol::all_client_profiles) {
+    auto c = container(R"(<input id="q" name="q" value="typed">)");
+    view_patcher vp(p, "lv");
+    patch_options o;
+    o.focused = by_id(*c, "q");
+    vp.full(*c, R"(<input id="q" name="q" value="server" class="x">)", {}, o);
+    const char* value = p == client_profile::v0_15 ? "server" : "typed";
+    EXPECT_EQ(lvh::dom::serialize_children(*c),
+              std::string(R"(<input id="q" name="q" value=")") + value + R"(" class="x">)")
+        << lvh::protocol::name(p);
+  }
 }
 
 TEST(patch, nested_view_children_are_left_alone) {
@@ -364,6 +381,31 @@ TEST(patch_refs, pending_form_controls_and_disable_with_are_not_patched_up_to_0_
   }
 }
 
+TEST(patch_refs, held_update_of_a_focused_control_merges_attributes_as_the_release_does) {
+  // DOMPatch.patchEl → mergeFocusedInput: attributes but `value` (0.15.7: `value` too),
+  // and none on a select.
+  for (auto p : {client_profile::v0_15, client_profile::v0_18, client_profile::v0_20}) {
+    auto c = container(
+        R"(<input id="q" name="q" value="old" data-phx-ref="1">)"
+        R"(<select id="s" name="s" data-phx-ref="1"><option>a</option></select>)");
+    view_patcher vp(p, "lv");
+    vp.full(*c, R"(<input id="q" name="q" value="new" class="x">)"
+                R"(<select id="s" name="s" class="y"><option>a</option></select>)");
+    for (const char* id : {"q", "s"}) {
+      lvh::dom::node* el = by_id(*c, id);
+      el->remove_attribute("data-phx-ref");  // loading's undo
+      patch_options o;
+      o.focused = el;
+      vp.unlock(*c, *el, 1, o);
+    }
+    const std::string value = p == client_profile::v0_15 ? "new" : "old";
+    EXPECT_EQ(lvh::dom::serialize_children(*c),
+              R"(<input id="q" name="q" value=")" + value + R"(" class="x">)" +
+                  R"(<select id="s" name="s"><option>a</option></select>)")
+        << lvh::protocol::name(p);
+  }
+}
+
 TEST(patch_refs, pending_attributes_and_classes_survive_a_patch_1_x) {
   for (auto p : {client_profile::v1_0, client_profile::v1_2}) {
     auto c = container(
@@ -471,6 +513,22 @@ TEST(patch_remove, a_timed_transition_keeps_the_element_until_the_caller_removes
   }
 }
 
+TEST(patch_remove, an_element_that_left_with_its_parent_is_not_pending) {
+  // The keyed <p> is removed last (a keyed removal), after its parent left: its phx-remove
+  // runs off the page, and there is nothing left for the caller to remove.
+  // Found by fuzz/dom_patch (corpus: crash-pending-remove-left-with-parent).
+  for (auto p : {client_profile::v0_18, client_profile::v0_20, client_profile::v1_0,
+                 client_profile::v1_2}) {
+    auto c = container(
+        R"(<u><p id="r" phx-remove='[["transition",{"transition":[["fade"],[],[]],"time":100}]]'>)"
+        R"(x</p></u>)");
+    view_patcher vp(p, "lv");
+    auto r = vp.full(*c, "<i>b</i>");
+    EXPECT_EQ(lvh::dom::serialize_children(*c), "<i>b</i>") << lvh::protocol::name(p);
+    EXPECT_TRUE(r.pending_removes.empty()) << lvh::protocol::name(p);
+  }
+}
+
 TEST(patch_remove, empty_value_is_an_ordinary_removal_in_0_18_and_ignored_before) {
   for (auto p : {client_profile::v0_15, client_profile::v0_18}) {
     auto c = container(R"(<div id="r" phx-remove="">x</div><p>a</p>)");
@@ -478,6 +536,100 @@ TEST(patch_remove, empty_value_is_an_ordinary_removal_in_0_18_and_ignored_before
     auto r = vp.full(*c, "<p>b</p>");
     EXPECT_EQ(lvh::dom::serialize_children(*c), "<p>b</p>") << lvh::protocol::name(p);
     EXPECT_TRUE(r.pending_removes.empty());
+  }
+}
+
+// -- phx-feedback-for (≤0.20) ------------------------------------------------------------------
+
+// A form whose dead render has no errors; the join renders one per input.
+constexpr const char* feedback_dead =
+    R"(<form id="f"><input id="user_name" name="user[name]">)"
+    R"(<input id="user_email" name="user[email]"></form>)";
+std::string feedback_form(std::string_view name_for, std::string_view email_for,
+                          std::string_view name_class = "e", std::string_view email_class = "e") {
+  std::string h = R"(<form id="f"><input id="user_name" name="user[name]">)";
+  h += R"(<span class=")" + std::string(name_class) + R"(" phx-feedback-for=")" +
+       std::string(name_for) + R"(">n</span>)";
+  h += R"(<input id="user_email" name="user[email]">)";
+  h += R"(<span class=")" + std::string(email_class) + R"(" phx-feedback-for=")" +
+       std::string(email_for) + R"(">m</span></form>)";
+  return h;
+}
+
+patch_options used_by_name(std::vector<std::string> names) {
+  patch_options o;
+  o.used = [names](const lvh::dom::node& c) {
+    const std::string* n = c.get_attribute("name");
+    return n && std::find(names.begin(), names.end(), *n) != names.end();
+  };
+  return o;
+}
+
+TEST(patch_feedback, errors_of_unused_controls_get_phx_no_feedback_until_used) {
+  for (auto p : {client_profile::v0_15, client_profile::v0_18, client_profile::v0_20}) {
+    auto c = container(feedback_dead);
+    view_patcher vp(p, "lv");
+    const std::string markup = feedback_form("user[name]", "user[email]");
+    vp.join(*c, markup, {}, used_by_name({"user[name]"}));
+    EXPECT_EQ(lvh::dom::serialize_children(*c),
+              feedback_form("user[name]", "user[email]", "e", "e phx-no-feedback"))
+        << lvh::protocol::name(p);
+    // Once used, the server's markup (without the class) wins again.
+    vp.full(*c, markup, {}, used_by_name({"user[name]", "user[email]"}));
+    EXPECT_EQ(lvh::dom::serialize_children(*c), markup) << lvh::protocol::name(p);
+  }
+}
+
+TEST(patch_feedback, not_applied_from_1_0) {
+  for (auto p : {client_profile::v1_0, client_profile::v1_2}) {
+    auto c = container(feedback_dead);
+    view_patcher vp(p, "lv");
+    const std::string markup = feedback_form("user[name]", "user[email]");
+    vp.join(*c, markup);
+    EXPECT_EQ(lvh::dom::serialize_children(*c), markup) << lvh::protocol::name(p);
+  }
+}
+
+TEST(patch_feedback, up_to_0_18_the_field_is_an_id_or_a_name_and_0_20_takes_names_only) {
+  for (auto p : {client_profile::v0_15, client_profile::v0_18, client_profile::v0_20}) {
+    auto c = container(feedback_dead);
+    view_patcher vp(p, "lv");
+    vp.join(*c, feedback_form("user_name", "user[email]"));
+    const bool by_id = p != client_profile::v0_20;
+    EXPECT_EQ(lvh::dom::serialize_children(*c),
+              feedback_form("user_name", "user[email]", by_id ? "e phx-no-feedback" : "e",
+                            "e phx-no-feedback"))
+        << lvh::protocol::name(p);
+  }
+}
+
+TEST(patch_feedback, array_names) {
+  // 0.18 also looks up name + "[]"; 0.20 marks the name without "[]" too; 0.15 neither.
+  const std::string dead = R"(<form id="f"><select name="tags[]" multiple></select></form>)";
+  const std::string markup =
+      R"(<form id="f"><select name="tags[]" multiple></select><span phx-feedback-for="tags">t</span></form>)";
+  for (auto p : {client_profile::v0_15, client_profile::v0_18, client_profile::v0_20}) {
+    auto c = container(dead);
+    view_patcher vp(p, "lv");
+    vp.join(*c, markup);
+    const bool marked = p != client_profile::v0_15;
+    EXPECT_EQ(lvh::dom::serialize_children(*c).find("phx-no-feedback") != std::string::npos, marked)
+        << lvh::protocol::name(p);
+  }
+}
+
+TEST(patch_feedback, the_0_15_client_looks_only_at_the_root_of_an_added_subtree) {
+  // morphdom 2.6 calls onBeforeNodeAdded (where 0.15.7 looks) for the root it inserts, not
+  // for its descendants; 0.18 looks at every added element (onNodeAdded).
+  const std::string markup =
+      R"(<form id="f"><input name="a"><p><span phx-feedback-for="a">x</span></p></form>)";
+  for (auto p : {client_profile::v0_15, client_profile::v0_18, client_profile::v0_20}) {
+    auto c = container("");
+    view_patcher vp(p, "lv");
+    vp.join(*c, markup);
+    const bool marked = p != client_profile::v0_15;
+    EXPECT_EQ(lvh::dom::serialize_children(*c).find("phx-no-feedback") != std::string::npos, marked)
+        << lvh::protocol::name(p);
   }
 }
 
@@ -536,6 +688,82 @@ TEST(patch, keyed_element_removed_earlier_in_the_same_patch_is_put_back) {
     EXPECT_EQ(lvh::dom::serialize_children(*c),
               R"(<div id="k">d</div><i></i><section id="k">u</section><div id="k">e</div>)")
         << lvh::protocol::name(p);
+  }
+}
+
+TEST(patch, element_discarded_then_put_back_is_not_reported_removed) {
+  // morphdom ≤2.7.0 moves the keyed <li> up for the <i> with its key, finds the tag differs
+  // and discards it (the stale key of the <u> it replaced says "not keyed"); the new <i>'s
+  // own <li id="c"> then takes it back from the lookup. It never left the container.
+  // Found by fuzz/dom_patch (corpus: crash-discarded-element-put-back).
+  for (auto p : {client_profile::v0_15, client_profile::v0_18, client_profile::v0_20}) {
+    auto c = container("");
+    view_patcher vp(p, "lv");
+    vp.join(*c, R"(<u><li id="c">old</li></u>)");
+    lvh::dom::node* u = c->child(0).is_element() ? &c->child(0) : nullptr;
+    lvh::dom::node* li = by_id(*c, "c");
+    ASSERT_TRUE(u && li);
+    auto r = vp.full(*c, R"(<i id="c"><li id="c">new</li></i>)");
+    EXPECT_EQ(lvh::dom::serialize_children(*c), R"(<i id="c"><li id="c">new</li></i>)")
+        << lvh::protocol::name(p);
+    EXPECT_EQ(by_id(c->child(0), "c"), li) << lvh::protocol::name(p);
+    EXPECT_EQ(r.removed, std::vector<const lvh::dom::node*>{u}) << lvh::protocol::name(p);
+  }
+}
+
+TEST(patch, component_roots_nested_in_one_another_leave_with_their_ancestor) {
+  // ≤0.20 patches the parent of a component with several roots: a copy of it with the first
+  // root replaced by the new markup and the other roots removed — a root inside another one
+  // goes with it. Found by fuzz/dom_patch (corpus: crash-nested-roots-of-one-component).
+  for (auto p : {client_profile::v0_15, client_profile::v0_18, client_profile::v0_20}) {
+    auto c = container("");
+    view_patcher vp(p, "lv");
+    vp.join(*c,
+            R"(<i data-phx-component="1"><i data-phx-component="1"><i data-phx-component="1">)"
+            R"(x</i></i></i><p id="other">o</p>)");
+    auto r = vp.component(*c, 1, R"(<b data-phx-component="1">y</b>)");
+    EXPECT_EQ(lvh::dom::serialize_children(*c),
+              R"(<b data-phx-component="1">y</b><p id="other">o</p>)")
+        << lvh::protocol::name(p);
+    EXPECT_EQ(r.patched_cids, std::vector<int>{1}) << lvh::protocol::name(p);
+  }
+}
+
+TEST(patch, element_added_and_removed_in_one_patch_is_not_reported_added) {
+  // 0.20's morphdom skips a stream container's old children: the new first <li id="s"> is
+  // morphed onto the old nested one (the lookup's entry for "s"), which gets an <a>; the
+  // nested one is then morphed again with the later <li id="s"> and loses it. Found by
+  // fuzz/dom_patch (corpus: crash-added-then-removed-in-one-patch).
+  const std::string html =
+      R"(<u phx-update="stream"><li id="s"><a></a></li><li><ul id="r"><li id="s"></li></ul></li></u>)";
+  auto c = container("");
+  view_patcher vp(client_profile::v0_20, "lv");
+  vp.join(*c, html);
+  auto r = vp.full(*c, html);
+  EXPECT_EQ(lvh::dom::serialize_children(*c),
+            R"(<u phx-update="stream"><li id="s"><a></a></li><li></li><li><ul id="r">)"
+            R"(<li id="s"></li></ul></li></u>)");
+  for (const lvh::dom::node* e : r.added) {
+    bool in = false;
+    for (const lvh::dom::node* n = e; n; n = n->parent()) in = in || n == c.get();
+    EXPECT_TRUE(in) << lvh::dom::serialize(*e);
+  }
+  ASSERT_FALSE(r.removed.empty());
+  EXPECT_EQ(r.removed.back()->tag(), "a");
+}
+
+TEST(patch, component_root_patched_with_text_is_replaced_by_it) {
+  // morphdom(el, html) takes html's first node: text here. An element morphed into a text
+  // node is discarded and the text takes its place. Found by fuzz/dom_patch (corpus:
+  // crash-component-patched-with-text).
+  for (auto p : lvh::protocol::all_client_profiles) {
+    auto c = container(R"(t<d data-phx-component="1" id="c"></d>)");
+    const lvh::dom::node* d = by_id(*c, "c");
+    view_patcher vp(p, "lv");
+    auto r = vp.component(*c, 1, R"(u<d data-phx-component="1" id="c">)");
+    EXPECT_EQ(lvh::dom::serialize_children(*c), "tu") << lvh::protocol::name(p);
+    EXPECT_EQ(r.removed, std::vector<const lvh::dom::node*>{d}) << lvh::protocol::name(p);
+    EXPECT_TRUE(r.updated.empty()) << lvh::protocol::name(p);
   }
 }
 

@@ -75,9 +75,7 @@ TEST_F(SignupTest, ErrorsAreTaggedForTheirInput) {
   EXPECT_THAT(view, HasElement("span.invalid-feedback[phx-feedback-for=user_email]", "can't be blank"));
 }
 
-// Disabled until the client simulator applies phx-no-feedback (as the 0.15 client's
-// DOM.discardError does after each patch); the markup it needs is checked above.
-TEST_F(SignupTest, DISABLED_ErrorsOfUntouchedInputsAreHiddenByTheClient) {
+TEST_F(SignupTest, ErrorsOfUntouchedInputsAreHiddenByTheClient) {
   auto [view, html] = live(c, "/signup").value();
   LVH_TRACE(view);
   // The server validates every field; the client marks errors of inputs the user has not

@@ -81,9 +81,9 @@ class interaction_state {
  public:
   void mark_focused(const dom::node& input) { focused_.insert(&input); }
   void mark_submitted(const dom::node& el) { submitted_.insert(&el); }
-  bool used(const dom::node& input) const {
-    return focused_.count(&input) != 0 || submitted_.count(&input) != 0;
-  }
+  bool used(const dom::node& input) const { return focused(input) || submitted(input); }
+  bool focused(const dom::node& input) const { return focused_.count(&input) != 0; }
+  bool submitted(const dom::node& el) const { return submitted_.count(&el) != 0; }
   void forget(const dom::node& el) {
     focused_.erase(&el);
     submitted_.erase(&el);

@@ -253,10 +253,12 @@ class browser {
                        dom::node* source, const loading_request* loading);
   void reload_with_jitter();
   void navigate_hard(std::string url);
+  void unload();
   void push_history(std::string url, protocol::navigation kind, bool patch);
 
   dispatch_result act(dom::node* el, const action& a, std::string_view event_type);
   void run_effects(const dispatch_result& r);
+  void show_feedback(const std::vector<const dom::node*>& controls);
   void push_effect(const effect& e);
   void set_focus(dom::node* el);
   void note_changed(dom::node& control);

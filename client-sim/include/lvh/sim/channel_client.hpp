@@ -147,6 +147,9 @@ class channel_client {
   channel& open_channel(std::string topic, channel::callbacks cb);
   /// Forgets a channel without a leave (phoenix.js socket.remove).
   void remove(channel& ch);
+  /// Sends phx_leave on `topic` with `join_ref` (empty: null), also for a channel that is
+  /// no longer open: phoenix.js's Channel.leave sends one whatever the channel's state.
+  void send_leave(const std::string& topic, const std::string& join_ref);
   std::vector<channel*> channels() const;
 
   /// Pumps the transport and handles what arrived until nothing does. Returns the number of

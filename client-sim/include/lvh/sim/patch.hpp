@@ -36,7 +36,15 @@
 //   - phx-remove (0.18+): the element survives the morph and leaves at the end of the
 //     patch, or — when its JS starts a timed transition — stays (pending_removes);
 //   - ≤0.20 pruning cids (view_dom::add_pruning_cids) are rendered in full;
-//   - a form that gets phx-trigger-action is reported (the caller submits it).
+//   - a form that gets phx-trigger-action is reported (the caller submits it);
+//   - phx-feedback-for (≤0.20): an element naming a control nobody has used (patch_options::
+//     used) gets the class phx-no-feedback. ≤0.18 (DOM.discardError) looks the name up as
+//     an id or name (0.18: or name + "[]") in the patch target as the morph goes, for each
+//     element it morphs (onBeforeElUpdated) and each it adds (0.15.7: the root of an added
+//     subtree before insertion; 0.18: every added element); 0.20 (DOM.maybeHideFeedback)
+//     takes the named controls the morph added or updated (and the focused one) and, after
+//     the morph, marks every element of the target naming one by name (or name without
+//     "[]"). Taking the class off when a reply arrives is the caller's (DOM.showError).
 //
 // Streams per release: 0.20.1 inserts are a map, re-inserted items move to their `at`
 // again and `limit` is applied when an item is added; 1.0 keeps an existing item where it
@@ -52,7 +60,9 @@
 // phx-remove transitions across patches share the LiveSocket's TransitionSet in the
 // client (a running transition defers every later phx-remove removal too) — the caller's
 // clock; a locked element's nested locks (clones inside clones) are not carried over by
-// unlock(); input[type=number] with badInput is never skipped (no validity state).
+// unlock(); input[type=number] with badInput is never skipped (no validity state); where
+// the client's phx-feedback-for lookup throws (a name that breaks its CSS selector, a
+// looked-up element that is no form control or has no form, ≤0.18) the patch goes on.
 //
 // The container itself is never replaced: its own attributes (id, data-phx-session, …) are
 // the caller's. Element pointers in a patch_report stay valid until the next patch of the
@@ -65,6 +75,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -79,8 +90,13 @@ struct patch_options {
   const dom::node* focused = nullptr;
   /// The root view's id, written to nested views as data-phx-root-id; empty: the view's id.
   std::string root_id;
-  /// LiveSocket's binding prefix ("phx-"): phx-update, phx-trigger-action, phx-remove.
+  /// LiveSocket's binding prefix ("phx-"): phx-update, phx-trigger-action, phx-remove,
+  /// phx-feedback-for.
   std::string binding_prefix = "phx-";
+  /// ≤0.20 phx-feedback-for: whether the client counts a form control as used — changed by
+  /// the user (phx-has-focused), or submitted (phx-has-submitted: on its form ≤0.18, on the
+  /// control itself 0.20). Unset: no control is.
+  std::function<bool(const dom::node& control)> used;
 };
 
 /// A nested LiveView container seen by a patch.
@@ -93,7 +109,10 @@ struct nested_view {
   bool sticky = false;    ///< data-phx-sticky (1.x)
 };
 
-/// What a patch did, for hooks, component bookkeeping and nested joins.
+/// What a patch did, for hooks, component bookkeeping and nested joins. It tells where
+/// things are when the patch ends: an element morphdom added or updated and then removed
+/// again in the same patch is only listed as removed (if its removal is seen), and one it
+/// discarded and then put back (by its key) is not listed as removed.
 struct patch_report {
   /// Elements the patch inserted, in the order the client's onNodeAdded sees them
   /// (an inserted subtree: its root, then its descendants).
