@@ -1093,13 +1093,25 @@ void drop_pending_refs(dom::node& container, client_profile p, const std::string
 
 protocol::result<patch_report> view_dom::join(dom::node& container, protocol::diff d,
                                               const patch_options& o) {
+  std::vector<json> streams;
+  auto html = render_join(container, std::move(d), streams);
+  if (!html) return html.error();
+  return patch_join(container, *html, streams, o);
+}
+
+protocol::result<std::string> view_dom::render_join(dom::node& container, protocol::diff d,
+                                                    std::vector<json>& streams) {
   protocol::rendered fresh(tree_.profile(), tree_.view_id());
   if (auto r = fresh.merge(d); !r) return r.error();
   drop_pending_refs(container, tree_.profile(), tree_.view_id());
-  std::vector<json> streams;
   std::string html = fresh.to_string(nullptr, &streams);
   tree_ = std::move(fresh);
   joined_ = true;
+  return html;
+}
+
+patch_report view_dom::patch_join(dom::node& container, std::string_view html,
+                                  const std::vector<json>& streams, const patch_options& o) {
   return patcher_.join(container, html, streams, o);
 }
 

@@ -181,6 +181,13 @@ class view_dom {
   /// A join reply's `rendered`: a fresh tree (as a rejoin builds), join patch.
   protocol::result<patch_report> join(dom::node& container, protocol::diff d,
                                       const patch_options& = {});
+  /// join() in the two halves of View.onJoin, which a rejoin recovering forms runs apart:
+  /// render_join makes `d` the (fresh) tree, drops the view's pending refs and returns the
+  /// markup with the stream instructions it consumed; patch_join applies them.
+  protocol::result<std::string> render_join(dom::node& container, protocol::diff d,
+                                            std::vector<nlohmann::json>& streams);
+  patch_report patch_join(dom::node& container, std::string_view html,
+                          const std::vector<nlohmann::json>& streams, const patch_options& = {});
   /// A diff: merged (on error nothing changes), then a full patch when it touches the view,
   /// component patches when it carries only components (the cids the release picks), or
   /// nothing. Title, events and reply are left in `d` for the caller.
