@@ -3,7 +3,8 @@
 add_library(lvh_sim_client
   ${CMAKE_CURRENT_SOURCE_DIR}/src/transport.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/channel_client.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/src/browser.cpp)
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/browser.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/recovery.cpp)
 add_library(lvh::sim_client ALIAS lvh_sim_client)
 target_include_directories(lvh_sim_client PUBLIC
   $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
