@@ -18,6 +18,14 @@ using json = nlohmann::json;
 
 namespace {
 
+// DOM.isPhxDestroyed: a destroyed nested view's container (which also lost its session).
+bool destroyed_container(const patch_options& o, const dom::node& n) {
+  if (!o.destroyed || !o.destroyed->count(&n)) return false;
+  const std::string* session = n.get_attribute("data-phx-session");
+  return session && session->empty();
+}
+
+
 // Whether `n` is `ancestor` or inside it.
 bool contains(const dom::node& ancestor, const dom::node& n) {
   for (const dom::node* p = &n; p; p = p->parent())
@@ -358,7 +366,7 @@ class dom_patch final : public detail::morph_callbacks {
 
   // -- morph callbacks ---------------------------------------------------------------------
   std::string key(const dom::node& n) override {
-    if (!n.is_element()) return {};
+    if (!n.is_element() || destroyed_container(o_, n)) return {};
     std::string id = id_of(n);
     if (!id.empty() || !magic() || join_) return id;
     const std::string* m = n.get_attribute("data-phx-id");
@@ -928,7 +936,9 @@ patch_report container_patch(client_profile p, const std::string& view_id, dom::
 class plain_patch final : public detail::morph_callbacks {
  public:
   plain_patch(const patch_options& o, patch_report& r) : o_(o), r_(r) {}
-  std::string key(const dom::node& n) override { return id_of(n); }
+  std::string key(const dom::node& n) override {
+    return destroyed_container(o_, n) ? std::string() : id_of(n);
+  }
   el_update before_el_updated(dom::node& from, dom::node& to, dom::node*&) override {
     if (o_.focused != &from || !is_form_input(from)) return el_update::morph;
     merge_attrs(false, from, to, {"value"}, false);

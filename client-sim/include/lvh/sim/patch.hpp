@@ -69,6 +69,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace lvh::sim {
@@ -81,6 +82,10 @@ struct patch_options {
   std::string root_id;
   /// LiveSocket's binding prefix ("phx-"): phx-update, phx-trigger-action, phx-remove.
   std::string binding_prefix = "phx-";
+  /// Containers of nested views that were destroyed while they stay in the DOM
+  /// (DOM.markPhxChildDestroyed): morphdom keys them by nothing, so a render that shows the
+  /// view again puts a fresh, empty container in place of the old one.
+  const std::unordered_set<const dom::node*>* destroyed = nullptr;
 };
 
 /// A nested LiveView container seen by a patch.
