@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <functional>
 #include <set>
+#include <unordered_set>
 
 namespace lvh::sim {
 namespace {
@@ -208,6 +209,8 @@ struct browser::internals {
   interaction_state interactions;
   rate_limiter limiter;
   std::vector<std::unique_ptr<dom::node>> graveyard;  // removed trees a deferred call may name
+  // Containers of nested views destroyed while still in the DOM (patch_options::destroyed).
+  std::unordered_set<const dom::node*> destroyed_children;
   int deferred = 0;
   std::uint64_t page = 0;
 };
@@ -454,6 +457,7 @@ void browser::teardown_page() {
   sticky_active_ = nullptr;
   in_->forms.clear();
   in_->interactions.clear();
+  in_->destroyed_children.clear();
   ++in_->page;
 }
 
@@ -794,6 +798,7 @@ void browser::complete_join(view_state& v, join_render jr) {
     }
     po.root_id = root->id;
   }
+  po.destroyed = &in_->destroyed_children;
   // applyJoinPatch marks every joined container, a root view too, with its root's id.
   if (v.el) v.el->set_attribute("data-phx-root-id", po.root_id);
   auto rep = v.dom.patch_join(*v.el, jr.html, jr.streams, po);
@@ -960,6 +965,11 @@ void browser::destroy_view(view_state& v, bool leave) {
     if (c->parent_id == v.id) children.push_back(c.get());
   for (view_state* c : children) destroy_view(*c, leave);
   v.destroyed = true;
+  // DOM.markPhxChildDestroyed: the container keeps its place and content, without a session.
+  if (v.el && v.el->has_attribute("data-phx-parent-id") && attached_to(v.el, document_.get())) {
+    v.el->set_attribute("data-phx-session", "");
+    in_->destroyed_children.insert(v.el);
+  }
   if (leave && v.ch && socket_) {
     channel* ch = v.ch;
     v.ch = nullptr;
@@ -1050,6 +1060,7 @@ void browser::sync_form_values(view_state& v, const patch_report& report,
 
 void browser::forget_removed(patch_report& report) {
   for (const dom::node* n : report.removed) {
+    in_->destroyed_children.erase(n);
     if (n == focused_) focused_ = nullptr;
     if (n == sticky_active_) sticky_active_ = nullptr;
     in_->forms.forget(*n);
@@ -1081,6 +1092,7 @@ void browser::update_view(view_state& v, nlohmann::json diff_json,
   apply_title(d->title(), false, v.id == main_id_ && v.parent_id.empty());
   patch_options po;
   po.focused = attached_to(active_element(), v.el) ? active_element() : nullptr;
+  po.destroyed = &in_->destroyed_children;
   auto rep = v.dom.update(*v.el, *d, po);
   if (!rep) {
     errors_.push_back("patch of " + v.id + ": " + rep.error().message());
@@ -1504,6 +1516,7 @@ void browser::undo_ref(view_state& v, std::uint64_t ref) {
     patch_options po;
     po.focused = attached_to(active_element(), v.el) ? active_element() : nullptr;
     po.root_id = attr(*v.el, "data-phx-root-id");
+    po.destroyed = &in_->destroyed_children;
     auto rep = v.dom.patcher().unlock(*v.el, *el, static_cast<long long>(ref), po);
     if (rep.patch == patch_report::kind::none) continue;
     // DOMPatch.patchEl: a focused control only merges attributes.
