@@ -191,6 +191,7 @@ struct browser::view_state {
   // makes the waiting callbacks stale), the ids of forms being recovered (1.x pendingForms)
   // and, on a 1.x root, the copies of its forms taken when it last rejoined.
   std::uint64_t join_epoch = 0;
+  bool rendering_join = false;  // a join reply came, its render is not patched in yet
   std::set<std::string> pending_forms;
   std::shared_ptr<detail::form_copies> form_copies;
 };
@@ -628,6 +629,7 @@ void browser::on_join_ok(view_state& v, const nlohmann::json& response) {
   }
   const bool rejoin = v.join_count > 0;
   ++v.join_epoch;
+  v.rendering_join = true;
   // 1.x: a root view copies its forms as the user left them before the join touches them.
   if (opts_.profile >= client_profile::v1_0 && v.parent_id.empty()) {
     v.form_copies = rejoin && v.el ? detail::copy_forms(opts_.profile, *v.el, *document_,
@@ -802,6 +804,7 @@ void browser::complete_join(view_state& v, join_render jr) {
   // applyJoinPatch marks every joined container, a root view too, with its root's id.
   if (v.el) v.el->set_attribute("data-phx-root-id", po.root_id);
   auto rep = v.dom.patch_join(*v.el, jr.html, jr.streams, po);
+  v.rendering_join = false;
   v.join_pending = false;
   v.joined = true;
   if (v.el) {
@@ -903,6 +906,12 @@ void browser::on_view_error(view_state& v) {
   if (v.destroyed) return;
   if (v.join_pending && v.join_count == 0 && v.parent_id.empty()) {
     // A crash before the first join completed: the client reloads the page.
+    reload_with_jitter();
+    return;
+  }
+  if (opts_.profile == client_profile::v0_15 && v.rendering_join) {
+    // 0.15 reloads on an error while a join's render waits (its joinPending, set again by
+    // each join reply): here, while forms are being recovered.
     reload_with_jitter();
     return;
   }
