@@ -20,6 +20,7 @@ if(LVH_BUILD_TESTS)
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test/channel_client_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/test/browser_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/test/replay_test.cpp
+            ${CMAKE_CURRENT_SOURCE_DIR}/test/form_recovery_test.cpp
     LIBS lvh_sim_client)
   target_compile_definitions(lvh_sim_client_tests PRIVATE
     LVH_REAL_FRAMES_DIR="${PROJECT_SOURCE_DIR}/tests/data/real-frames")
