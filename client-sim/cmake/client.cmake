@@ -3,7 +3,8 @@
 add_library(lvh_sim_client
   ${CMAKE_CURRENT_SOURCE_DIR}/src/transport.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/channel_client.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/src/browser.cpp)
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/browser.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/recovery.cpp)
 add_library(lvh::sim_client ALIAS lvh_sim_client)
 target_include_directories(lvh_sim_client PUBLIC
   $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
@@ -19,6 +20,7 @@ if(LVH_BUILD_TESTS)
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test/channel_client_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/test/browser_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/test/replay_test.cpp
+            ${CMAKE_CURRENT_SOURCE_DIR}/test/form_recovery_test.cpp
     LIBS lvh_sim_client)
   target_compile_definitions(lvh_sim_client_tests PRIVATE
     LVH_REAL_FRAMES_DIR="${PROJECT_SOURCE_DIR}/tests/data/real-frames")

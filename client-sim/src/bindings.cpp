@@ -456,9 +456,19 @@ class dispatcher {
   void push_event(dom::node& source, const std::string& type, const std::string& phx_event,
                   const push_opts& o, const json& data);
   void push_input(dom::node& input, dom::node* dispatcher_el, const std::string& phx_event,
-                  const push_opts& o, const std::string& target_name);
+                  const push_opts& o, const std::string& target_name,
+                  std::optional<long long> force_cid = std::nullopt);
+  json input_payload(dom::node& input, const dom::node& form, const std::string& phx_event,
+                     const push_opts& o, const std::string& target_name,
+                     const dom::node* submitter);
   void push_submit(dom::node& form, const dom::node* submitter, const std::string& phx_event,
                    const push_opts& o);
+ public:
+  void recover(const form_recovery& r, recovery_pushes& out);
+
+ private:
+  void recover_1x(const form_recovery& r, dom::node& input, const std::string& phx_event,
+                  recovery_pushes& out);
   void navigation(dom::node& source, effect::kind k, const std::string& href, bool replace,
                   bool from_link);
   std::string serialize_form(const dom::node& form, const dom::node* submitter,
@@ -620,9 +630,47 @@ std::string dispatcher::serialize_form(const dom::node& form, const dom::node* s
   return urlencode(out);
 }
 
+json dispatcher::input_payload(dom::node& input, const dom::node& form,
+                               const std::string& phx_event, const push_opts& o,
+                               const std::string& target_name, const dom::node* submitter) {
+  const std::string* own_change = attr(input, "phx-change");
+  const bool filter = p_ >= client_profile::v0_18 && own_change && !own_change->empty();
+  const std::string* name = attr(input, "name");
+  const std::string only_name = filter && name ? *name : std::string();
+  json payload = {{"type", "form"}, {"event", phx_event}};
+  std::string value =
+      serialize_form(form, submitter, filter ? &only_name : nullptr, p_ >= client_profile::v1_0);
+  if (p_ < client_profile::v1_0) {
+    std::string extra;
+    urlencode_append(extra, "_target");
+    extra += '=';
+    urlencode_append(extra, target_name);
+    if (p_ == client_profile::v0_20) {
+      // The form's phx-value-* follow _target as more parameters.
+      constexpr std::string_view prefix = "phx-value-";
+      for (const auto& a : form.attributes()) {
+        if (a.name.compare(0, prefix.size(), prefix) != 0) continue;
+        extra += '&';
+        urlencode_append(extra, a.name.substr(prefix.size()));
+        extra += '=';
+        urlencode_append(extra, a.value);
+      }
+    }
+    value += value.empty() ? extra : "&" + extra;
+  }
+  payload["value"] = value;
+  if (p_ >= client_profile::v1_0) {
+    json meta = extract_meta(form, json::object(), o.value, true);
+    meta["_target"] = target_name;
+    payload["meta"] = meta;
+  }
+  payload["uploads"] = json::object();
+  return payload;
+}
+
 void dispatcher::push_input(dom::node& input, dom::node* dispatcher_el,
                             const std::string& phx_event, const push_opts& o,
-                            const std::string& target_name) {
+                            const std::string& target_name, std::optional<long long> force_cid) {
   dom::node* form = const_cast<dom::node*>(form_owner(input));
   if (!form) {
     note_skip("not_in_form");
@@ -633,45 +681,10 @@ void dispatcher::push_input(dom::node& input, dom::node* dispatcher_el,
   const std::string* target = o.target && p_ >= client_profile::v0_18 ? &*o.target : own;
   const push_opts none;
   const push_opts& cid_opts = p_ >= client_profile::v1_0 ? o : none;
-  const std::string* only =
-      p_ >= client_profile::v0_18 && attr(input, "phx-change") && !attr(input, "phx-change")->empty()
-          ? attr(input, "name")
-          : nullptr;
-  std::string only_name;
-  if (p_ >= client_profile::v0_18 && attr(input, "phx-change") && !attr(input, "phx-change")->empty())
-    only_name = only ? *only : std::string();
-  const bool filter = p_ >= client_profile::v0_18 && attr(input, "phx-change") &&
-                      !attr(input, "phx-change")->empty();
   for (const target_ctx& tc : within_targets(*target_src, target, target_src)) {
-    json payload = {{"type", "form"}, {"event", phx_event}};
-    std::string value =
-        serialize_form(*form, nullptr, filter ? &only_name : nullptr, p_ >= client_profile::v1_0);
-    if (p_ < client_profile::v1_0) {
-      std::string extra;
-      urlencode_append(extra, "_target");
-      extra += '=';
-      urlencode_append(extra, target_name);
-      if (p_ == client_profile::v0_20) {
-        // The form's phx-value-* follow _target as more parameters.
-        constexpr std::string_view prefix = "phx-value-";
-        for (const auto& a : form->attributes()) {
-          if (a.name.compare(0, prefix.size(), prefix) != 0) continue;
-          extra += '&';
-          urlencode_append(extra, a.name.substr(prefix.size()));
-          extra += '=';
-          urlencode_append(extra, a.value);
-        }
-      }
-      value += value.empty() ? extra : "&" + extra;
-    }
-    payload["value"] = value;
-    if (p_ >= client_profile::v1_0) {
-      json meta = extract_meta(*form, json::object(), o.value, true);
-      meta["_target"] = target_name;
-      payload["meta"] = meta;
-    }
-    payload["uploads"] = json::object();
-    if (auto cid = target_cid(*form, tc.view, tc, cid_opts)) payload["cid"] = *cid;
+    json payload = input_payload(input, *form, phx_event, o, target_name, nullptr);
+    if (force_cid) payload["cid"] = *force_cid;
+    else if (auto cid = target_cid(*form, tc.view, tc, cid_opts)) payload["cid"] = *cid;
     loading_request lr;
     lr.what = loading_request::kind::change;
     lr.el = &input;
@@ -720,6 +733,200 @@ void dispatcher::push_submit(dom::node& form, const dom::node* submitter,
     lr.phx_event = phx_event;
     lr.also = o.loading;
     add_push(tc.view, form, std::move(payload), std::move(lr));
+  }
+}
+
+// -- form recovery on rejoin ---------------------------------------------------------------
+
+namespace {
+
+// HTMLFormElement.elements: the listed elements the form owns, image buttons excepted.
+std::vector<dom::node*> form_elements(const dom::node& form) {
+  std::vector<dom::node*> out;
+  for (const dom::node* c : form_controls(form))
+    if (!(is_html(*c, "input") && input_type(*c) == "image")) out.push_back(const_cast<dom::node*>(c));
+  return out;
+}
+
+// element.name: the attribute, "" without one.
+std::string name_of(const dom::node& el) {
+  const std::string* n = attr(el, "name");
+  return n ? *n : std::string();
+}
+
+// element.type !== "hidden" (only an input can be of type hidden).
+bool is_hidden_input(const dom::node& el) {
+  return is_html(el, "input") && input_type(el) == "hidden";
+}
+
+// DOM.isFormInput (0.20, 1.0): input, select, textarea, not of type button.
+bool is_form_input(const dom::node& el) {
+  if (is_html(el, "select") || is_html(el, "textarea")) return true;
+  return is_html(el, "input") && input_type(el) != "button";
+}
+
+// DOM.isFormAssociated (1.2): input, select, textarea, button.
+bool is_form_associated(const dom::node& el) {
+  return is_html(el, "input") || is_html(el, "select") || is_html(el, "textarea") ||
+         is_html(el, "button");
+}
+
+// The event a recovered form pushes: phx-auto-recover, else phx-change (the `||` of the
+// client: an empty value counts as none).
+std::string recovery_event(const dom::node& form) {
+  const std::string* a = attr(form, "phx-auto-recover");
+  if (a && !a->empty()) return *a;
+  const std::string* c = attr(form, "phx-change");
+  return c ? *c : std::string();
+}
+
+}  // namespace
+
+void dispatcher::recover(const form_recovery& r, recovery_pushes& out) {
+  if (!r.form) return;
+  dom::node& form = *r.form;
+  const bool list = p_ != client_profile::v0_15 && [&] {
+    const std::string ev = p_ >= client_profile::v1_0 && r.new_form ? recovery_event(*r.new_form)
+                                                                      : recovery_event(form);
+    return !ev.empty() && ev[0] == '[';
+  }();
+  auto record = [&](std::size_t before, bool calls_back) {
+    for (std::size_t i = before; i < out_.effects.size(); ++i) out.calls_back.push_back(calls_back);
+  };
+  const std::vector<dom::node*> elements = form_elements(form);
+  if (p_ == client_profile::v0_15) {
+    // form.elements[0] and the form's event, through the form's owners (its phx-target).
+    if (elements.empty()) return;
+    dom::node& input = *elements.front();
+    const std::size_t before = out_.effects.size();
+    push_input(input, nullptr, recovery_event(form), push_opts{}, name_of(input));
+    record(before, true);
+    return;
+  }
+  // The control whose name goes in _target.
+  dom::node* input = nullptr;
+  if (p_ == client_profile::v0_18) {
+    if (!elements.empty()) input = elements.front();
+  } else {
+    std::vector<dom::node*> named;
+    for (dom::node* el : elements) {
+      const bool kind = p_ >= client_profile::v1_2 ? is_form_associated(*el) : is_form_input(*el);
+      if (kind && !name_of(*el).empty() && !el->has_attribute("phx-change")) named.push_back(el);
+    }
+    for (dom::node* el : named) {
+      if (!is_hidden_input(*el)) {
+        input = el;
+        break;
+      }
+    }
+    if (!input && !named.empty()) input = named.front();
+  }
+  if (!input) {
+    out.no_inputs = true;
+    return;
+  }
+  if (p_ >= client_profile::v1_0) {
+    if (!r.new_form || !r.render_root || !r.view) return;
+    recover_1x(r, *input, recovery_event(*r.new_form), out);
+    return;
+  }
+  // 0.18 / 0.20: JS.exec "change" on the control; the new render's form may force the cid.
+  std::optional<long long> new_cid;
+  if (r.new_form) {
+    const std::string* t = attr(*r.new_form, "phx-target");
+    if (t && is_cid(*t)) new_cid = std::strtoll(t->c_str(), nullptr, 10);
+  }
+  const std::string phx_event = recovery_event(form);
+  std::string target_name = name_of(*input);
+  if (list) {
+    // A command list keeps its own arguments: _target falls back to the control's name
+    // (0.18: only an <input>'s), and the callback is lost.
+    const bool has_name = p_ == client_profile::v0_18 ? is_html(*input, "input") : is_form_input(*input);
+    if (!has_name) target_name.clear();
+  }
+  if (target_name.empty()) target_name = "undefined";
+  const std::size_t before = out_.effects.size();
+  exec(*input, phx_event, json{{"_target", target_name}},
+       [&](const std::string& ev, const push_opts& o, const json&) {
+         push_input(*input, input, ev, o, target_name, list ? std::nullopt : new_cid);
+       });
+  record(before, !list);
+}
+
+void dispatcher::recover_1x(const form_recovery& r, dom::node& input, const std::string& phx_event,
+                            recovery_pushes& out) {
+  const dom::node& new_form = *r.new_form;
+  dom::node& root = *r.render_root;
+  const std::string view_id = attr(root, "id") ? *attr(root, "id") : std::string();
+  // closestComponentID over the render: the closest component element (the render holds
+  // this view's markup only).
+  auto closest_cid_in_render = [&](const dom::node* el) -> std::optional<long long> {
+    for (const dom::node* n = el; n && n != &root; n = n->parent()) {
+      if (!n->is_element()) break;
+      if (n->has_attribute("data-phx-component")) return cid_of(*n);
+    }
+    return std::nullopt;
+  };
+  // withinTargets(phxTarget, …, render): the new form, a component of the render, or the
+  // render's elements a selector matches.
+  struct target {
+    const dom::node* el = nullptr;
+    std::optional<long long> cid;
+  };
+  std::vector<target> targets;
+  const std::string* phx_target = attr(new_form, "phx-target");
+  if (!phx_target || phx_target->empty()) {
+    targets.push_back({&new_form, std::nullopt});
+  } else if (is_cid(*phx_target)) {
+    const std::string cid = *phx_target;
+    bool found = false;
+    walk_elements(root, [&](dom::node& n) {
+      if (found || !attr(n, "data-phx-component") || *attr(n, "data-phx-component") != cid) return;
+      // 1.2 looks the component up by its data-phx-view too.
+      if (p_ >= client_profile::v1_2 && (!attr(n, "data-phx-view") || *attr(n, "data-phx-view") != view_id))
+        return;
+      found = true;
+    });
+    if (found) targets.push_back({nullptr, std::strtoll(cid.c_str(), nullptr, 10)});
+  } else if (auto sel = dom::selector::parse(*phx_target)) {
+    for (dom::node* m : dom::query_all(root, *sel)) targets.push_back({m, std::nullopt});
+  }
+  out.targets = static_cast<int>(targets.size());
+  if (targets.empty()) note_skip("no_target");
+  dom::node* form = const_cast<dom::node*>(form_owner(input));
+  if (!form) return;
+  const std::string target_name = name_of(input).empty() ? "undefined" : name_of(input);
+  const std::string* old_target = attr(*form, "phx-target");
+  for (const target& t : targets) {
+    // targetComponentID(newForm, targetCtx), then pushInput's own fallback on the old form.
+    std::optional<long long> cid = t.cid;
+    if (!cid && phx_target && !phx_target->empty()) cid = closest_cid_in_render(t.el);
+    const std::size_t before = out_.effects.size();
+    exec(input, phx_event,
+         json{{"_target", name_of(input)}, {"newCid", cid ? json(*cid) : json(nullptr)}},
+         [&](const std::string& ev, const push_opts& o, const json&) {
+           std::optional<long long> push_cid = cid;
+           if (!push_cid) {
+             const std::optional<std::string> sel = o.target ? o.target
+                                                 : old_target ? std::optional<std::string>(*old_target)
+                                                              : std::nullopt;
+             if (sel && is_cid(*sel)) push_cid = std::strtoll(sel->c_str(), nullptr, 10);
+             else if (sel && t.el) push_cid = closest_cid_in_render(t.el);
+           }
+           const dom::node* submitter = is_html(input, "button") ? &input : nullptr;
+           json payload = input_payload(input, *form, ev, o, target_name, submitter);
+           if (push_cid) payload["cid"] = *push_cid;
+           loading_request lr;
+           lr.what = loading_request::kind::change;
+           lr.el = &input;
+           lr.form = form;
+           lr.event_type = "change";
+           lr.phx_event = ev;
+           lr.also = o.loading;
+           add_push(r.view, input, std::move(payload), std::move(lr));
+         });
+    for (std::size_t i = before; i < out_.effects.size(); ++i)
+      out.calls_back.push_back(out_.effects[i].what == effect::kind::push);
   }
 }
 
@@ -987,6 +1194,15 @@ dispatch_result dispatch(binding_context& ctx, dom::node& el, const action& a) {
     case action_kind::hook_push_to: d.hook(el, a); break;
   }
   if (!out.effects.empty()) out.skipped.reset();
+  return out;
+}
+
+recovery_pushes recover_form(binding_context& ctx, const form_recovery& r) {
+  recovery_pushes out;
+  if (!r.form) return out;
+  dispatcher d(ctx, out.result, *r.form);
+  d.recover(r, out);
+  if (!out.result.effects.empty()) out.result.skipped.reset();
   return out;
 }
 

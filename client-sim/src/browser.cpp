@@ -8,10 +8,13 @@
 #include <lvh/sim/patch.hpp>
 
 #include "class_list.hpp"
+#include "recovery.hpp"
 
 #include <algorithm>
 #include <functional>
+#include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace lvh::sim {
 namespace {
@@ -202,6 +205,21 @@ struct browser::view_state {
   // 0.20+: a root that left its channel on a join error with a redirect is still one of
   // the client's roots: the redirect's unload leaves that channel again (topic, join_ref).
   std::optional<std::pair<std::string, std::string>> leave_again;
+  // Form recovery on rejoin: the join whose render waits for it (a new join or an error
+  // makes the waiting callbacks stale), the ids of forms being recovered (1.x pendingForms)
+  // and, on a 1.x root, the copies of its forms taken when it last rejoined.
+  std::uint64_t join_epoch = 0;
+  bool rendering_join = false;  // a join reply came, its render is not patched in yet
+  std::set<std::string> pending_forms;
+  std::shared_ptr<detail::form_copies> form_copies;
+};
+
+/// A join's render waiting to be patched in (View.onJoin → onJoinComplete).
+struct browser::join_render {
+  std::string html;
+  std::vector<nlohmann::json> streams;
+  nlohmann::json events;
+  std::optional<protocol::live_patch_to> live_patch;
 };
 
 struct browser::internals {
@@ -210,6 +228,8 @@ struct browser::internals {
   interaction_state interactions;
   rate_limiter limiter;
   std::vector<std::unique_ptr<dom::node>> graveyard;  // removed trees a deferred call may name
+  // Containers of nested views destroyed while still in the DOM (patch_options::destroyed).
+  std::unordered_set<const dom::node*> destroyed_children;
   int deferred = 0;
   std::uint64_t views_created = 0;
   std::uint64_t page = 0;
@@ -457,6 +477,7 @@ void browser::teardown_page() {
   sticky_active_ = nullptr;
   in_->forms.clear();
   in_->interactions.clear();
+  in_->destroyed_children.clear();
   ++in_->page;
 }
 
@@ -626,6 +647,15 @@ void browser::on_join_ok(view_state& v, const nlohmann::json& response) {
     errors_.push_back("join reply of " + v.id + ": " + ok.error().message());
     return;
   }
+  const bool rejoin = v.join_count > 0;
+  ++v.join_epoch;
+  v.rendering_join = true;
+  // 1.x: a root view copies its forms as the user left them before the join touches them.
+  if (opts_.profile >= client_profile::v1_0 && v.parent_id.empty()) {
+    v.form_copies = rejoin && v.el ? detail::copy_forms(opts_.profile, *v.el, *document_,
+                                                        &in_->forms, &in_->interactions)
+                                   : nullptr;
+  }
   v.join_attempts = 0;
   ++v.join_count;
   // After the first join the client sends flash null (1.2: nothing).
@@ -643,7 +673,140 @@ void browser::on_join_ok(view_state& v, const nlohmann::json& response) {
     return;
   }
   apply_title(d->title(), true, v.id == main_id_ && v.parent_id.empty());
-  nlohmann::json events = d->events();
+  if (!v.el) return;
+  join_render jr;
+  jr.events = d->events();
+  jr.live_patch = ok->live_patch;
+  auto html = v.dom.render_join(*v.el, std::move(*d), jr.streams);
+  if (!html) {
+    errors_.push_back("join patch of " + v.id + ": " + html.error().message());
+    return;
+  }
+  jr.html = std::move(*html);
+  recover_forms(v, rejoin, std::move(jr));
+}
+
+void browser::recover_forms(view_state& v, bool rejoin, join_render jr) {
+  const client_profile p = opts_.profile;
+  std::shared_ptr<detail::form_copies> copies;
+  if (p >= client_profile::v1_0) {
+    view_state* root = &v;
+    while (!root->parent_id.empty()) {
+      view_state* up = view_by_id(root->parent_id);
+      if (!up) break;
+      root = up;
+    }
+    copies = root->form_copies;
+  }
+  const bool look = p <= client_profile::v0_20 ? rejoin : copies && !copies->by_id.empty();
+  if (!look) return complete_join(v, std::move(jr));
+  // The render as the client's <template> holds it.
+  auto tmpl = detail::render_template(v.el->tag(), jr.html);
+  dom::node* render_root = detail::first_element(*tmpl);
+  detail::recovery_list list;
+  if (p <= client_profile::v0_20) {
+    list = detail::forms_for_recovery(p, *v.el, v.id, *tmpl);
+  } else if (render_root) {
+    render_root->set_attribute("id", v.id);
+    list = detail::forms_to_recover(*copies, *tmpl, v.pending_forms);
+  }
+  if (list.throws) {
+    errors_.push_back("join of " + v.id + " never completes: " + *list.throws +
+                      " (the client's form recovery throws)");
+    return;
+  }
+  if (list.forms.empty()) return complete_join(v, std::move(jr));
+
+  // The render is patched in once the last form's recovery calls back.
+  struct waiting {
+    join_render jr;
+    std::uint64_t epoch = 0;
+    bool done = false;
+  };
+  auto w = std::make_shared<waiting>();
+  w->jr = std::move(jr);
+  w->epoch = v.join_epoch;
+  const std::string id = v.id;
+  view_state* self = &v;  // a live redirect's view takes the same id (views are never freed)
+  auto finish = [this, w, id, self](const reply_result* r) {
+    view_state* cur = view_by_id(id);
+    if (cur != self || cur->destroyed || cur->join_epoch != w->epoch || w->done) return;
+    w->done = true;
+    // ≤0.20 completes the join with the last recovery reply in place of the join's own.
+    if (opts_.profile <= client_profile::v0_20) {
+      w->jr.live_patch.reset();
+      if (r) {
+        auto reply = protocol::event_reply::from_json(r->response);
+        if (reply && reply->live_patch) w->jr.live_patch = reply->live_patch;
+      }
+    }
+    complete_join(*cur, std::move(w->jr));
+  };
+  bool calls_back = false;
+  for (std::size_t i = 0; i < list.forms.size(); ++i) {
+    const detail::recovery_form& f = list.forms[i];
+    const bool last = i + 1 == list.forms.size();
+    binding_context ctx;
+    ctx.profile = p;
+    ctx.document = document_.get();
+    ctx.forms = copies ? &copies->forms : &in_->forms;
+    ctx.interactions = copies ? &copies->interactions : &in_->interactions;
+    ctx.page_url = url_;
+    form_recovery req;
+    req.form = f.form;
+    req.new_form = f.new_form;
+    if (p >= client_profile::v1_0) {
+      req.render_root = render_root;
+      req.view = v.el;
+    }
+    recovery_pushes rp = recover_form(ctx, req);
+    if (p <= client_profile::v0_20) {
+      // Only the last form's callback completes the join (when it goes to several targets,
+      // the client would complete it again with each later reply; the first one does here).
+      for (std::size_t k = 0; k < rp.result.effects.size(); ++k) {
+        const effect& e = rp.result.effects[k];
+        if (e.what != effect::kind::push) continue;
+        const bool cb = last && k < rp.calls_back.size() && rp.calls_back[k];
+        calls_back = calls_back || cb;
+        push_effect(e, cb ? std::function<void(const reply_result&)>(
+                                [finish](const reply_result& r) { finish(&r); })
+                          : nullptr);
+      }
+      continue;
+    }
+    // 1.x: a form is done when each of its targets' pushes called back (at once without
+    // controls); the last form's done completes the join.
+    const std::string form_id = attr(*f.new_form, "id");
+    v.pending_forms.insert(form_id);
+    auto form_done = [this, id, self, form_id, last, finish, epoch = w->epoch] {
+      if (view_state* cur = view_by_id(id); cur == self && cur->join_epoch == epoch)
+        cur->pending_forms.erase(form_id);
+      if (last) finish(nullptr);
+    };
+    if (rp.no_inputs) {
+      if (last) calls_back = true;
+      form_done();
+      continue;
+    }
+    auto count = std::make_shared<int>(rp.targets);
+    for (std::size_t k = 0; k < rp.result.effects.size(); ++k) {
+      const effect& e = rp.result.effects[k];
+      if (e.what != effect::kind::push) continue;
+      const bool cb = k < rp.calls_back.size() && rp.calls_back[k] && rp.targets > 0;
+      if (cb && last) calls_back = true;
+      push_effect(e, cb ? std::function<void(const reply_result&)>(
+                              [count, form_done](const reply_result&) {
+                                if (--*count == 0) form_done();
+                              })
+                        : nullptr);
+    }
+  }
+  if (!calls_back && !w->done)
+    errors_.push_back("join of " + v.id +
+                      " never completes: the recovery of its last form does not call back");
+}
+
+void browser::complete_join(view_state& v, join_render jr) {
   patch_options po;
   po.focused = attached_to(active_element(), v.el) ? active_element() : nullptr;
   po.used = used_controls(opts_.profile, in_->interactions);
@@ -658,13 +821,11 @@ void browser::on_join_ok(view_state& v, const nlohmann::json& response) {
     }
     po.root_id = root->id;
   }
+  po.destroyed = &in_->destroyed_children;
   // applyJoinPatch marks every joined container, a root view too, with its root's id.
   if (v.el) v.el->set_attribute("data-phx-root-id", po.root_id);
-  auto rep = v.dom.join(*v.el, std::move(*d), po);
-  if (!rep) {
-    errors_.push_back("join patch of " + v.id + ": " + rep.error().message());
-    return;
-  }
+  auto rep = v.dom.patch_join(*v.el, jr.html, jr.streams, po);
+  v.rendering_join = false;
   v.join_pending = false;
   v.joined = true;
   if (v.el) {
@@ -685,17 +846,22 @@ void browser::on_join_ok(view_state& v, const nlohmann::json& response) {
     cls += (cls.empty() ? "" : " ") + std::string("phx-connected");
     v.el->set_attribute("class", cls);
   }
-  after_patch(v, *rep, true, po.focused);
-  deliver_events(v, events);
+  after_patch(v, rep, true, po.focused);
+  deliver_events(v, jr.events);
   apply_pending(v);
-  if (ok->live_patch) {
-    v.href = resolve_url(url_, ok->live_patch->to);
+  if (jr.live_patch) {
+    v.href = resolve_url(url_, jr.live_patch->to);
     if (v.id == main_id_) {
       url_ = *v.href;
-      push_history(url_, ok->live_patch->kind, true);
+      push_history(url_, jr.live_patch->kind, true);
       navigations_.push_back(
-          {navigation_record::kind::live_patch, url_, ok->live_patch->kind, {}, 0});
+          {navigation_record::kind::live_patch, url_, jr.live_patch->kind, {}, 0});
     }
+  }
+  // The root's first join done (onAllChildJoinsComplete): nothing waits for recovery.
+  if (v.parent_id.empty() && v.join_count == 1) {
+    v.pending_forms.clear();
+    v.form_copies.reset();
   }
   if (v.on_joined) {
     auto fn = std::move(v.on_joined);
@@ -766,8 +932,15 @@ void browser::on_view_error(view_state& v) {
     reload_with_jitter();
     return;
   }
+  if (opts_.profile == client_profile::v0_15 && v.rendering_join) {
+    // 0.15 reloads on an error while a join's render waits (its joinPending, set again by
+    // each join reply): here, while forms are being recovered.
+    reload_with_jitter();
+    return;
+  }
   v.joined = false;
   v.join_pending = true;
+  ++v.join_epoch;  // recoveries under way for the last join no longer complete it
   // Nested views go away with the crash; they are joined again from the new render.
   std::vector<view_state*> children;
   for (auto& [id, c] : views_)
@@ -775,19 +948,37 @@ void browser::on_view_error(view_state& v) {
   for (view_state* c : children) destroy_view(*c, true);
   if (focused_ && attached_to(focused_, v.el)) focused_ = nullptr;
   if (v.el) {
-    std::string cls = attr(*v.el, "class");
-    auto add_class = [&](std::string_view c) {
-      if ((" " + cls + " ").find(" " + std::string(c) + " ") != std::string::npos) return;
+    // setContainerClasses: the state classes come off, the error state's go on at the end.
+    const client_profile p = opts_.profile;
+    std::vector<std::string_view> off{"phx-connected", "phx-error"};
+    if (p == client_profile::v0_15) off.push_back("phx-disconnected");
+    else off.push_back("phx-loading");
+    if (p >= client_profile::v0_20) {
+      off.push_back("phx-client-error");
+      off.push_back("phx-server-error");
+    }
+    std::vector<std::string_view> on;
+    on.push_back(p == client_profile::v0_15 ? "phx-disconnected" : "phx-loading");
+    on.push_back("phx-error");
+    if (p >= client_profile::v0_20) on.push_back("phx-server-error");
+    const std::string old = attr(*v.el, "class");
+    std::vector<std::string> kept;
+    std::size_t i = 0;
+    while (i < old.size()) {
+      std::size_t j = old.find_first_of(" \t\n\f\r", i);
+      if (j == std::string::npos) j = old.size();
+      std::string c = old.substr(i, j - i);
+      i = j + 1;
+      if (c.empty() || std::find(off.begin(), off.end(), c) != off.end() ||
+          std::find(kept.begin(), kept.end(), c) != kept.end())
+        continue;
+      kept.push_back(std::move(c));
+    }
+    std::string cls;
+    for (const auto& c : kept) cls += (cls.empty() ? "" : " ") + c;
+    for (std::string_view c : on) {
       if (!cls.empty()) cls += ' ';
       cls += c;
-    };
-    if (opts_.profile >= client_profile::v0_18) {
-      add_class("phx-loading");
-      add_class("phx-error");
-      if (opts_.profile >= client_profile::v0_20) add_class("phx-server-error");
-    } else {
-      add_class("phx-disconnected");
-      add_class("phx-error");
     }
     v.el->set_attribute("class", cls);
   }
@@ -808,6 +999,11 @@ void browser::destroy_view(view_state& v, bool leave) {
             [](const view_state* a, const view_state* b) { return a->created < b->created; });
   for (view_state* c : children) destroy_view(*c, leave);
   v.destroyed = true;
+  // DOM.markPhxChildDestroyed: the container keeps its place and content, without a session.
+  if (v.el && v.el->has_attribute("data-phx-parent-id") && attached_to(v.el, document_.get())) {
+    v.el->set_attribute("data-phx-session", "");
+    in_->destroyed_children.insert(v.el);
+  }
   if (leave && v.ch && socket_) {
     channel* ch = v.ch;
     v.ch = nullptr;
@@ -898,6 +1094,7 @@ void browser::sync_form_values(view_state& v, const patch_report& report,
 
 void browser::forget_removed(patch_report& report) {
   for (const dom::node* n : report.removed) {
+    in_->destroyed_children.erase(n);
     if (n == focused_) focused_ = nullptr;
     if (n == sticky_active_) sticky_active_ = nullptr;
     in_->forms.forget(*n);
@@ -930,6 +1127,7 @@ void browser::update_view(view_state& v, nlohmann::json diff_json,
   patch_options po;
   po.focused = attached_to(active_element(), v.el) ? active_element() : nullptr;
   po.used = used_controls(opts_.profile, in_->interactions);
+  po.destroyed = &in_->destroyed_children;
   auto rep = v.dom.update(*v.el, *d, po);
   if (!rep) {
     errors_.push_back("patch of " + v.id + ": " + rep.error().message());
@@ -1348,7 +1546,7 @@ dom::node* browser::active_element() const {
   return nullptr;
 }
 
-void browser::push_effect(const effect& e) {
+void browser::push_effect(const effect& e, std::function<void(const reply_result&)> then) {
   view_state* v = view_by_container(e.view);
   if (!v || !v->ch || v->destroyed) return;
   // The client takes a ref for every push, marking elements or not.
@@ -1373,7 +1571,7 @@ void browser::push_effect(const effect& e) {
   auto replied = std::exchange(next_push_replied_, nullptr);
   v->ch->push(
       e.channel_event, e.payload,
-      [this, id, ref, hook_event, replied, feedback](const reply_result& r) {
+      [this, id, ref, hook_event, replied, feedback, then](const reply_result& r) {
         view_state* cur = view_by_id(id);
         if (!cur) return;
         // The reply's diff is patched after undoRefs, but for 0.18, which undoes (and
@@ -1386,6 +1584,7 @@ void browser::push_effect(const effect& e) {
         }
         if (r.ok()) show_feedback(feedback);
         if (replied && r.ok()) replied();
+        if (then && r.ok()) then(r);
       },
       push_timeout_ms);
 }
@@ -1400,6 +1599,7 @@ void browser::undo_ref(view_state& v, std::uint64_t ref) {
     patch_options po;
     po.focused = attached_to(active_element(), v.el) ? active_element() : nullptr;
     po.root_id = attr(*v.el, "data-phx-root-id");
+    po.destroyed = &in_->destroyed_children;
     auto rep = v.dom.patcher().unlock(*v.el, *el, static_cast<long long>(ref), po);
     if (rep.patch == patch_report::kind::none) continue;
     // DOMPatch.patchEl: a focused control only merges attributes.

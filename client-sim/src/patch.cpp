@@ -19,6 +19,14 @@ using json = nlohmann::json;
 
 namespace {
 
+// DOM.isPhxDestroyed: a destroyed nested view's container (which also lost its session).
+bool destroyed_container(const patch_options& o, const dom::node& n) {
+  if (!o.destroyed || !o.destroyed->count(&n)) return false;
+  const std::string* session = n.get_attribute("data-phx-session");
+  return session && session->empty();
+}
+
+
 // Whether `n` is `ancestor` or inside it.
 bool contains(const dom::node& ancestor, const dom::node& n) {
   for (const dom::node* p = &n; p; p = p->parent())
@@ -383,7 +391,7 @@ class dom_patch final : public detail::morph_callbacks {
 
   // -- morph callbacks ---------------------------------------------------------------------
   std::string key(const dom::node& n) override {
-    if (!n.is_element()) return {};
+    if (!n.is_element() || destroyed_container(o_, n)) return {};
     std::string id = id_of(n);
     if (!id.empty() || !magic() || join_) return id;
     const std::string* m = n.get_attribute("data-phx-id");
@@ -1020,7 +1028,9 @@ patch_report container_patch(client_profile p, const std::string& view_id, dom::
 class plain_patch final : public detail::morph_callbacks {
  public:
   plain_patch(client_profile p, const patch_options& o, patch_report& r) : p_(p), o_(o), r_(r) {}
-  std::string key(const dom::node& n) override { return id_of(n); }
+  std::string key(const dom::node& n) override {
+    return destroyed_container(o_, n) ? std::string() : id_of(n);
+  }
   el_update before_el_updated(dom::node& from, dom::node& to, dom::node*&) override {
     if (o_.focused != &from || !is_form_input(from)) return el_update::morph;
     if (from.tag() != "select") merge_focused(p_, from, to);
@@ -1190,13 +1200,25 @@ void drop_pending_refs(dom::node& container, client_profile p, const std::string
 
 protocol::result<patch_report> view_dom::join(dom::node& container, protocol::diff d,
                                               const patch_options& o) {
+  std::vector<json> streams;
+  auto html = render_join(container, std::move(d), streams);
+  if (!html) return html.error();
+  return patch_join(container, *html, streams, o);
+}
+
+protocol::result<std::string> view_dom::render_join(dom::node& container, protocol::diff d,
+                                                    std::vector<json>& streams) {
   protocol::rendered fresh(tree_.profile(), tree_.view_id());
   if (auto r = fresh.merge(d); !r) return r.error();
   drop_pending_refs(container, tree_.profile(), tree_.view_id());
-  std::vector<json> streams;
   std::string html = fresh.to_string(nullptr, &streams);
   tree_ = std::move(fresh);
   joined_ = true;
+  return html;
+}
+
+patch_report view_dom::patch_join(dom::node& container, std::string_view html,
+                                  const std::vector<json>& streams, const patch_options& o) {
   return patcher_.join(container, html, streams, o);
 }
 

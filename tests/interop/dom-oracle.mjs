@@ -341,6 +341,9 @@ class Session {
         set(v) { this.textContent = String(v); },
       });
     }
+    // jsdom has no CSS namespace; 1.2 builds selectors with CSS.escape.
+    if (typeof w.CSS !== 'object' || !w.CSS) w.CSS = {};
+    if (typeof w.CSS.escape !== 'function') w.CSS.escape = cssEscape;
     w.XMLHttpRequest = makeXhr(w, this.clock, this);
     w.WebSocket = makeWebSocket(w, this.clock, this.server, this);
     const origDispatch = w.dispatchEvent.bind(w);
@@ -541,6 +544,22 @@ class Session {
   close() {
     try { this.window.close(); } catch { /* nothing to do */ }
   }
+}
+
+// CSSOM's "serialize an identifier" (what CSS.escape returns in a browser).
+function cssEscape(value) {
+  const s = String(value);
+  const digit = (c) => c >= 0x30 && c <= 0x39;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0) out += '\uFFFD';
+    else if ((c >= 0x01 && c <= 0x1f) || c === 0x7f || (i === 0 && digit(c)) || (i === 1 && digit(c) && s.charCodeAt(0) === 0x2d)) out += `\\${c.toString(16)} `;
+    else if (i === 0 && c === 0x2d && s.length === 1) out += `\\${s[i]}`;
+    else if (c >= 0x80 || c === 0x2d || c === 0x5f || digit(c) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) out += s[i];
+    else out += `\\${s[i]}`;
+  }
+  return out;
 }
 
 function stepKind(st) {

@@ -183,6 +183,41 @@ dispatch_result dispatch(binding_context& ctx, dom::node& el, const action& a);
 /// plain link gives `missing` with its href.
 dispatch_result click_link(binding_context& ctx, dom::node& el);
 
+/// A form the client replays when its view rejoins (View.pushFormRecovery): the form as the
+/// user left it goes to the new server state before the join's render is shown.
+struct form_recovery {
+  /// ≤0.20: the form in the document. 1.x: the copy the client took before the join (a
+  /// detached form holding copies of its controls, whose values and flags the context's
+  /// `forms` and `interactions` hold).
+  dom::node* form = nullptr;
+  /// The join render's form with the same id: 0.18/0.20 take a cid phx-target from it (0.20
+  /// passes the old form when the render has none); 1.x its event and phx-target. Required
+  /// in 1.x; ignored in 0.15.
+  const dom::node* new_form = nullptr;
+  /// 1.x: the join render's container (the client's template), where phx-target resolves.
+  dom::node* render_root = nullptr;
+  /// 1.x: the rejoining view's container; the pushes go to its channel.
+  dom::node* view = nullptr;
+};
+
+/// What recovering one form sends.
+struct recovery_pushes {
+  /// The pushes (and other commands of a command list), in order.
+  dispatch_result result;
+  /// Per effect of `result`: whether its reply runs the client's recovery callback (a
+  /// command list loses the callback before 1.0).
+  std::vector<bool> calls_back;
+  /// 1.x: the targets the form went to; the callback waits for that many replies.
+  int targets = 0;
+  /// Nothing to send: 1.x calls back at once, 0.20 never.
+  bool no_inputs = false;
+};
+
+/// The pushes that recover `r.form` (0.15: form.elements[0] through the form's phx-target;
+/// 0.18: elements[0]; 0.20 and 1.x: the first named control without its own phx-change,
+/// preferring non-hidden ones; 1.x: the event and target of the render's form).
+recovery_pushes recover_form(binding_context& ctx, const form_recovery& r);
+
 /// The view container `el` belongs to (closest element with data-phx-session, or
 /// data-phx-view in 0.15.7), or null.
 dom::node* owner_view(protocol::client_profile p, const dom::node& el);

@@ -227,6 +227,9 @@ class browser {
   bool waits_for_link(const view_state& v) const;
   void on_join_reply(const std::shared_ptr<view_state>& v, const reply_result& r);
   void on_join_ok(view_state& v, const nlohmann::json& response);
+  struct join_render;
+  void recover_forms(view_state& v, bool rejoin, join_render jr);
+  void complete_join(view_state& v, join_render jr);
   void on_join_error(view_state& v, const reply_result& r);
   void on_message(const std::shared_ptr<view_state>& v, const protocol::frame& f);
   void on_view_error(view_state& v);
@@ -259,7 +262,8 @@ class browser {
   dispatch_result act(dom::node* el, const action& a, std::string_view event_type);
   void run_effects(const dispatch_result& r);
   void show_feedback(const std::vector<const dom::node*>& controls);
-  void push_effect(const effect& e);
+  /// `then` runs with the push's ok reply, after the reply is applied.
+  void push_effect(const effect& e, std::function<void(const reply_result&)> then = nullptr);
   void set_focus(dom::node* el);
   void note_changed(dom::node& control);
   void forget_removed(patch_report& report);

@@ -80,6 +80,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace lvh::sim {
@@ -97,6 +98,10 @@ struct patch_options {
   /// the user (phx-has-focused), or submitted (phx-has-submitted: on its form ≤0.18, on the
   /// control itself 0.20). Unset: no control is.
   std::function<bool(const dom::node& control)> used;
+  /// Containers of nested views that were destroyed while they stay in the DOM
+  /// (DOM.markPhxChildDestroyed): morphdom keys them by nothing, so a render that shows the
+  /// view again puts a fresh, empty container in place of the old one.
+  const std::unordered_set<const dom::node*>* destroyed = nullptr;
 };
 
 /// A nested LiveView container seen by a patch.
@@ -200,6 +205,13 @@ class view_dom {
   /// A join reply's `rendered`: a fresh tree (as a rejoin builds), join patch.
   protocol::result<patch_report> join(dom::node& container, protocol::diff d,
                                       const patch_options& = {});
+  /// join() in the two halves of View.onJoin, which a rejoin recovering forms runs apart:
+  /// render_join makes `d` the (fresh) tree, drops the view's pending refs and returns the
+  /// markup with the stream instructions it consumed; patch_join applies them.
+  protocol::result<std::string> render_join(dom::node& container, protocol::diff d,
+                                            std::vector<nlohmann::json>& streams);
+  patch_report patch_join(dom::node& container, std::string_view html,
+                          const std::vector<nlohmann::json>& streams, const patch_options& = {});
   /// A diff: merged (on error nothing changes), then a full patch when it touches the view,
   /// component patches when it carries only components (the cids the release picks), or
   /// nothing. Title, events and reply are left in `d` for the caller.
