@@ -332,13 +332,15 @@ void channel_client::send_heartbeat() {
   schedule_heartbeat();
 }
 
-void channel_client::send_frame(const protocol::frame& f) {
-  sent_.push_back(f);
+void channel_client::send_frame(protocol::frame f) {
+  // Logged first, then sent from the log (a transport only copies what it keeps).
+  sent_.push_back(std::move(f));
+  const protocol::frame& logged = sent_.back();
   if (!open_) {
-    send_buffer_.push_back(f);
+    send_buffer_.push_back(logged);
     return;
   }
-  transmit(f);
+  transmit(logged);
 }
 
 void channel_client::transmit(const protocol::frame& f) {
@@ -396,11 +398,20 @@ void channel_client::handle_text(const std::string& text) {
     errors_.push_back(f.error().message());
     return;
   }
-  handle_frame(*f);
+  handle_frame(std::move(*f));
 }
 
-void channel_client::handle_frame(const protocol::frame& frame) {
-  received_.push_back(frame);
+void channel_client::handle_frame(protocol::frame frame) {
+  // The log keeps arrival order even when handling this frame receives more: its place is
+  // taken now and filled once the frame is handled (the vector may move meanwhile).
+  const std::size_t slot = received_.size();
+  received_.emplace_back();
+  struct fill {
+    std::vector<protocol::frame>& log;
+    std::size_t at;
+    protocol::frame& f;
+    ~fill() { log[at] = std::move(f); }
+  } logged{received_, slot, frame};
   const protocol::frame* f = &frame;
   {
   ++dispatching_;
@@ -440,7 +451,7 @@ std::size_t channel_client::drain() {
     if (transport_.moves_frames()) {
       auto frames = transport_.receive_frames();
       got = frames.size();
-      for (const auto& f : frames) handle_frame(f);
+      for (auto& f : frames) handle_frame(std::move(f));
     } else {
       auto texts = transport_.receive();
       got = texts.size();

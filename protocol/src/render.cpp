@@ -116,16 +116,22 @@ std::string normalize_component(std::string_view html, int cid, const std::strin
       *skipped_version = out;
     } else {
       // What the same component gives when skipped: its own elements emptied and marked.
+      // Each is written as an empty copy of itself, so the subtree is not serialized twice.
+      std::string& s = *skipped_version;
+      s.clear();
       for (std::size_t i = 0; i < frag->child_count(); ++i) {
-        dom::node& el = frag->child(i);
-        if (!el.is_element()) continue;
-        const std::string* c = el.get_attribute("data-phx-component");
-        if (!c || *c != cid_str) continue;
-        if (!el.get_attribute("id")) continue;  // text spans: the client leaves them as they are
-        el.set_attribute("data-phx-skip", "");
-        el.clear_children();
+        const dom::node& el = frag->child(i);
+        const std::string* c = el.is_element() ? el.get_attribute("data-phx-component") : nullptr;
+        // Text spans (no id): the client leaves them as they are.
+        if (!c || *c != cid_str || !el.get_attribute("id")) {
+          dom::serialize(el, s);
+          continue;
+        }
+        auto shell = dom::node::make_element(el.tag(), el.element_namespace());
+        for (const auto& a : el.attributes()) shell->set_attribute(a.name, a.value);
+        shell->set_attribute("data-phx-skip", "");
+        dom::serialize(*shell, s);
       }
-      *skipped_version = dom::serialize_children(*frag);
     }
   }
   return out;

@@ -158,7 +158,7 @@ class channel_client {
   /// Handles one received text frame. Undecodable frames are recorded in errors().
   void handle_text(const std::string& text);
   /// Handles one received frame (from a transport that moves frames).
-  void handle_frame(const protocol::frame& f);
+  void handle_frame(protocol::frame f);
 
   virtual_clock& clock() noexcept { return clock_; }
   transport& transport_ref() noexcept { return transport_; }
@@ -176,7 +176,7 @@ class channel_client {
 
  private:
   friend class channel;
-  void send_frame(const protocol::frame& f);
+  void send_frame(protocol::frame f);
   void transmit(const protocol::frame& f);  // to the transport, as text or as a frame
   void on_open();
   void lost(std::string why);
