@@ -16,6 +16,7 @@
 #include <lvh/ref/engine.hpp>
 
 #include "cpu_time.hpp"
+#include "rate_args.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -187,16 +188,7 @@ TEST_CASE("reference diff: 100-row table, one row changes", "[table]") {
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool rate = false;
-  int runs = 5;
-  int n = 20000;
-  std::vector<char*> rest{argv[0]};
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--diffs-per-second") == 0) rate = true;
-    else if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
-    else if (std::strcmp(argv[i], "--diffs") == 0 && i + 1 < argc) n = std::max(1, std::atoi(argv[++i]));
-    else rest.push_back(argv[i]);
-  }
-  if (rate) return diffs_per_second(runs, n);
-  return Catch::Session().run(static_cast<int>(rest.size()), rest.data());
+  auto a = lvh::bench::parse_rate_args(argc, argv, "--diffs-per-second", "--diffs", 20000);
+  if (a.rate) return diffs_per_second(a.runs, a.count);
+  return Catch::Session().run(static_cast<int>(a.rest.size()), a.rest.data());
 }

@@ -16,6 +16,7 @@
 #include <catch2/catch.hpp>
 
 #include "cpu_time.hpp"
+#include "rate_args.hpp"
 #include "golden_view.hpp"
 
 #include <lvh/sim/browser.hpp>
@@ -148,16 +149,8 @@ TEST_CASE("click round trips on the golden view, in-process", "[roundtrip]") {
 }
 
 int main(int argc, char** argv) {
-  bool rate = false;
-  int runs = 5;
-  int n = 20000;
-  std::vector<char*> rest{argv[0]};
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--round-trips-per-second") == 0) rate = true;
-    else if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
-    else if (std::strcmp(argv[i], "--clicks") == 0 && i + 1 < argc) n = std::max(2, std::atoi(argv[++i]) / 2 * 2);
-    else rest.push_back(argv[i]);
-  }
-  if (rate) return round_trips_per_second(runs, n);
-  return Catch::Session().run(static_cast<int>(rest.size()), rest.data());
+  auto a = lvh::bench::parse_rate_args(argc, argv, "--round-trips-per-second", "--clicks", 20000);
+  // An even number of clicks: inc/dec ends where it started.
+  if (a.rate) return round_trips_per_second(a.runs, std::max(2, a.count / 2 * 2));
+  return Catch::Session().run(static_cast<int>(a.rest.size()), a.rest.data());
 }

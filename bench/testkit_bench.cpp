@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include "cpu_time.hpp"
+#include "rate_args.hpp"
 
 #include <lvh/testkit.hpp>
 
@@ -133,16 +134,7 @@ TEST_CASE("testkit render_click round trips, in-process, frames without encoding
 }
 
 int main(int argc, char** argv) {
-  bool rate = false;
-  int runs = 5;
-  int n = 20000;
-  std::vector<char*> rest{argv[0]};
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--round-trips-per-second") == 0) rate = true;
-    else if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
-    else if (std::strcmp(argv[i], "--clicks") == 0 && i + 1 < argc) n = std::max(2, std::atoi(argv[++i]));
-    else rest.push_back(argv[i]);
-  }
-  if (rate) return round_trips_per_second(runs, n);
-  return Catch::Session().run(static_cast<int>(rest.size()), rest.data());
+  auto a = lvh::bench::parse_rate_args(argc, argv, "--round-trips-per-second", "--clicks", 20000);
+  if (a.rate) return round_trips_per_second(a.runs, std::max(2, a.count));
+  return Catch::Session().run(static_cast<int>(a.rest.size()), a.rest.data());
 }

@@ -14,6 +14,8 @@
 #include <lvh/dom/html.hpp>
 #include <lvh/dom/detail/fragment.hpp>
 
+#include "utf8.hpp"
+
 #include <gumbo.h>
 
 #include <algorithm>
@@ -28,6 +30,8 @@
 namespace lvh::dom {
 
 namespace {
+
+using detail::append_utf8;
 
 // -- memory --------------------------------------------------------------------------------
 
@@ -377,24 +381,6 @@ bool unmap_code(char32_t r, char32_t& c) noexcept {
   else
     return false;
   return gumbo_rejects(c);
-}
-
-void append_utf8(char32_t c, std::string& out) {
-  if (c < 0x80) {
-    out += char(c);
-  } else if (c < 0x800) {
-    out += char(0xC0 | (c >> 6));
-    out += char(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += char(0xE0 | (c >> 12));
-    out += char(0x80 | ((c >> 6) & 0x3F));
-    out += char(0x80 | (c & 0x3F));
-  } else {
-    out += char(0xF0 | (c >> 18));
-    out += char(0x80 | ((c >> 12) & 0x3F));
-    out += char(0x80 | ((c >> 6) & 0x3F));
-    out += char(0x80 | (c & 0x3F));
-  }
 }
 
 // Decodes the well-formed UTF-8 sequence at s[i], or returns 0 bytes consumed.

@@ -10,6 +10,8 @@
 // hold the two paths equal on everything this accepts.
 #include <lvh/dom/detail/fragment.hpp>
 
+#include "utf8.hpp"
+
 #include <algorithm>
 #include <iterator>
 #include <cstdint>
@@ -177,24 +179,6 @@ bool plain_code_point(std::uint32_t c) noexcept {
   return c <= 0x10FFFF;
 }
 
-void append_utf8(std::uint32_t c, std::string& out) {
-  if (c < 0x80) {
-    out += char(c);
-  } else if (c < 0x800) {
-    out += char(0xC0 | (c >> 6));
-    out += char(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += char(0xE0 | (c >> 12));
-    out += char(0x80 | ((c >> 6) & 0x3F));
-    out += char(0x80 | (c & 0x3F));
-  } else {
-    out += char(0xF0 | (c >> 18));
-    out += char(0x80 | ((c >> 12) & 0x3F));
-    out += char(0x80 | ((c >> 6) & 0x3F));
-    out += char(0x80 | (c & 0x3F));
-  }
-}
-
 class builder {
  public:
   builder(std::string_view s, std::size_t max_depth) : s_(s), max_depth_(std::max<std::size_t>(max_depth, 1)) {}
@@ -307,7 +291,7 @@ class builder {
       v = v * (hex ? 16 : 10) + d;
     }
     if (k == digits_at || k >= rest.size() || rest[k] != ';' || !plain_code_point(v)) return false;
-    append_utf8(v, out);
+    append_utf8(char32_t(v), out);
     i_ += 1 + k + 1;
     return true;
   }
