@@ -17,7 +17,7 @@
 
 #include "cpu_time.hpp"
 #include "rate_args.hpp"
-#include "golden_view.hpp"
+#include "golden_view.hpp"  // reference/test: the golden view
 
 #include <lvh/sim/browser.hpp>
 #include <lvh/testkit/in_process.hpp>
@@ -44,7 +44,8 @@ struct page {
     lvh::ref::view_registry views;
     lvh::ref::component_registry components;
     lvh::ref::router routes;
-    lvh::bench::add_golden_view(views, components, routes);
+    lvh::ref::test::add_golden_views(views, components);
+    routes.live("/", "CounterLive");
     lvh::testkit::in_process_options opts;
     opts.mode = m;
     server = lvh::testkit::in_process_server::make(std::move(views), std::move(components), std::move(routes), opts);

@@ -9,7 +9,7 @@
 //
 //   lvh_view_memory_bench [--views N] [--json]
 //     one connection per view (each client a browser tab), then N views on one connection
-#include "golden_view.hpp"
+#include "golden_view.hpp"  // reference/test: the golden view
 
 #include <lvh/ref/endpoint.hpp>
 #include <lvh/ref/runtime.hpp>
@@ -161,7 +161,8 @@ struct bench_env {
     lvh::ref::view_registry views;
     lvh::ref::component_registry components;
     lvh::ref::router routes;
-    lvh::bench::add_golden_view(views, components, routes);
+    lvh::ref::test::add_golden_views(views, components);
+    routes.live("/", "CounterLive");
     lvh::ref::endpoint_config cfg;
     cfg.secret_key_base = "liveharness-bench-secret-key-base-liveharness-bench-secret-key-base";
     cfg.seed = 7;

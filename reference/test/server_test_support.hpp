@@ -2,6 +2,8 @@
 // deterministic scheduler, a page load, a connection through the in-process transport.
 #pragma once
 
+#include "golden_view.hpp"
+
 #include "golden_counter.hpp"
 
 #include <lvh/ref/channel.hpp>
@@ -18,10 +20,6 @@
 #include <vector>
 
 namespace lvh::ref::test {
-
-// The view and component of tests/data/real-frames/README.md (the phoenix-0.15.7 captures):
-// CounterLive over golden_counter.hpp's template and component.
-void add_golden_views(view_registry& views, component_registry& components);
 
 // Views the channel tests use, by name:
 //   "CounterLive"  the golden counter (+ ItemComponent)
