@@ -9,36 +9,7 @@
 //       warm-up run, and a hash of the container's final innerHTML (compare with the C++ side)
 import fs from 'node:fs';
 import path from 'node:path';
-import { CONTAINER_ATTRS, loadPatchClient } from '../tests/interop/patch-oracle.mjs';
-
-// A phoenix Socket that never connects: the view's channel accepts what it is given.
-class Push { receive() { return this; } }
-class Channel {
-  constructor(topic) { this.topic = topic; this.state = 'joined'; this.joinPush = new Push(); }
-  on() { return 0; }
-  off() {}
-  onError() {}
-  onClose() {}
-  join() { return new Push(); }
-  leave() { return new Push(); }
-  push() { return new Push(); }
-  canPush() { return true; }
-}
-class Socket {
-  channel(topic) { return new Channel(topic); }
-  onOpen() {}
-  onError() {}
-  onClose() {}
-  onMessage() {}
-  connect() {}
-  disconnect() {}
-  isConnected() { return true; }
-  hasLogger() { return false; }
-  log() {}
-  remove() {}
-  replaceTransport() {}
-  ping() { return true; }
-}
+import { CONTAINER_ATTRS, StubSocket, loadPatchClient } from '../tests/interop/patch-oracle.mjs';
 
 // FNV-1a over UTF-16 code units of ASCII markup = over its bytes (the C++ side hashes bytes).
 function fnv1a(s) {
@@ -70,7 +41,7 @@ function run(client, s, n) {
   const diffs = s.diffs.slice(0, n - 1).map((d) => JSON.parse(JSON.stringify(d)));
   let view;
   quietly(() => {
-    const liveSocket = new client.LiveSocket('/live', Socket, {});
+    const liveSocket = new client.LiveSocket('/live', StubSocket, {});
     view = new client.View(el, liveSocket, null, null, null);
     liveSocket.roots[view.id] = view;
     liveSocket.main = view;

@@ -77,7 +77,7 @@ class StubChannel {
   push() { return new StubPush(); }
   canPush() { return true; }
 }
-class StubSocket {
+export class StubSocket {
   constructor() { this.channels = []; }
   channel(topic) { const c = new StubChannel(topic); this.channels.push(c); return c; }
   onOpen() {}
