@@ -34,13 +34,20 @@ html_subject subject_of(const char* html);
 
 namespace matchers {
 
-class has_element {
+/// What every matcher here shares: any subject_of-able value becomes an html_subject that
+/// Derived::match looks at.
+template <class Derived>
+class html_matcher {
  public:
-  has_element(std::string selector, text_filter filter) : selector_(std::move(selector)), filter_(std::move(filter)) {}
   template <class T>
   bool MatchAndExplain(const T& x, ::testing::MatchResultListener* l) const {
-    return match(subject_of(x), l);
+    return static_cast<const Derived&>(*this).match(subject_of(x), l);
   }
+};
+
+class has_element : public html_matcher<has_element> {
+ public:
+  has_element(std::string selector, text_filter filter) : selector_(std::move(selector)), filter_(std::move(filter)) {}
   bool match(const html_subject& s, ::testing::MatchResultListener* l) const;
   void DescribeTo(std::ostream* os) const;
   void DescribeNegationTo(std::ostream* os) const;
@@ -50,13 +57,9 @@ class has_element {
   text_filter filter_;
 };
 
-class has_text {
+class has_text : public html_matcher<has_text> {
  public:
   explicit has_text(std::string text) : text_(std::move(text)) {}
-  template <class T>
-  bool MatchAndExplain(const T& x, ::testing::MatchResultListener* l) const {
-    return match(subject_of(x), l);
-  }
   bool match(const html_subject& s, ::testing::MatchResultListener* l) const;
   void DescribeTo(std::ostream* os) const;
   void DescribeNegationTo(std::ostream* os) const;
@@ -65,14 +68,10 @@ class has_text {
   std::string text_;
 };
 
-class has_attr {
+class has_attr : public html_matcher<has_attr> {
  public:
   has_attr(std::string selector, std::string name, std::optional<std::string> value)
       : selector_(std::move(selector)), name_(std::move(name)), value_(std::move(value)) {}
-  template <class T>
-  bool MatchAndExplain(const T& x, ::testing::MatchResultListener* l) const {
-    return match(subject_of(x), l);
-  }
   bool match(const html_subject& s, ::testing::MatchResultListener* l) const;
   void DescribeTo(std::ostream* os) const;
   void DescribeNegationTo(std::ostream* os) const;
@@ -83,13 +82,9 @@ class has_attr {
   std::optional<std::string> value_;
 };
 
-class html_eq {
+class html_eq : public html_matcher<html_eq> {
  public:
   explicit html_eq(std::string expected) : expected_(std::move(expected)) {}
-  template <class T>
-  bool MatchAndExplain(const T& x, ::testing::MatchResultListener* l) const {
-    return match(subject_of(x), l);
-  }
   bool match(const html_subject& s, ::testing::MatchResultListener* l) const;
   void DescribeTo(std::ostream* os) const;
   void DescribeNegationTo(std::ostream* os) const;
