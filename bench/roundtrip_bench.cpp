@@ -5,7 +5,7 @@
 // → server decode, handle_event, diff, reply → client decode, merge, render, DOM patch.
 // Goal (issue 4): at least 50,000 a second.
 //
-//   lvh_roundtrip_bench --round-trips-per-second [--runs N] [--clicks N]
+//   lvh_roundtrip_bench --round-trips-per-second [--runs N] [--clicks N] [--transport json_text|frames]
 //       JSON on stdout, median of N runs (CPU time) after a warm-up run, per case:
 //         golden-inc-dec   #inc and #dec clicked in turn (the count, and its list, stay 0..1)
 //         component-bump   ItemComponent's bump (phx-target=@myself: a constant-size cid diff)
@@ -107,7 +107,8 @@ double median(std::vector<double> v) {
   return m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
 }
 
-int round_trips_per_second(int runs, int n) {
+int round_trips_per_second(const lvh::bench::rate_args& a, int n) {
+  const int runs = a.runs;
   struct kase {
     const char* name;
     double (*fn)(page&, int);
@@ -123,6 +124,7 @@ int round_trips_per_second(int runs, int n) {
   std::string out = "{\"side\": \"liveharness\", \"goal\": 50000, \"results\": [";
   bool first = true;
   for (const auto& c : cases) {
+    if (!lvh::bench::wants(a, c.mode_name)) continue;
     page p(c.mode);
     c.fn(p, n);  // warm-up
     std::vector<double> rates;
@@ -152,6 +154,6 @@ TEST_CASE("click round trips on the golden view, in-process", "[roundtrip]") {
 int main(int argc, char** argv) {
   auto a = lvh::bench::parse_rate_args(argc, argv, "--round-trips-per-second", "--clicks", 20000);
   // An even number of clicks: inc/dec ends where it started.
-  if (a.rate) return round_trips_per_second(a.runs, std::max(2, a.count / 2 * 2));
+  if (a.rate) return round_trips_per_second(a, std::max(2, a.count / 2 * 2));
   return Catch::Session().run(static_cast<int>(a.rest.size()), a.rest.data());
 }

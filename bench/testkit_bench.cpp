@@ -4,7 +4,7 @@
 // Phoenix.LiveViewTest does about 12k/s on this kind of event (0.20.17).
 //
 //   lvh_testkit_bench [Catch2 options]
-//   lvh_testkit_bench --round-trips-per-second [--runs N] [--clicks N]
+//   lvh_testkit_bench --round-trips-per-second [--runs N] [--clicks N] [--transport json_text|frames]
 //       CPU-time medians of N runs after a warm-up run, both transport modes, as JSON on
 //       stdout and a line per mode on stderr (scripts/bench.sh).
 #define CATCH_CONFIG_RUNNER
@@ -90,7 +90,8 @@ double clicks(ref::in_process_client::mode m, int n) {
   return secs;
 }
 
-int round_trips_per_second(int runs, int n) {
+int round_trips_per_second(const lvh::bench::rate_args& a, int n) {
+  const int runs = a.runs;
   struct kase {
     ref::in_process_client::mode mode;
     const char* name;
@@ -100,6 +101,7 @@ int round_trips_per_second(int runs, int n) {
   std::string out = "{\"side\": \"liveharness\", \"bench\": \"testkit render_click\", \"results\": [";
   bool first = true;
   for (const auto& c : cases) {
+    if (!lvh::bench::wants(a, c.name)) continue;
     (void)clicks(c.mode, n);  // warm-up
     std::vector<double> rates;
     for (int i = 0; i < runs; ++i) {
@@ -135,6 +137,6 @@ TEST_CASE("testkit render_click round trips, in-process, frames without encoding
 
 int main(int argc, char** argv) {
   auto a = lvh::bench::parse_rate_args(argc, argv, "--round-trips-per-second", "--clicks", 20000);
-  if (a.rate) return round_trips_per_second(a.runs, std::max(2, a.count));
+  if (a.rate) return round_trips_per_second(a, std::max(2, a.count));
   return Catch::Session().run(static_cast<int>(a.rest.size()), a.rest.data());
 }

@@ -377,6 +377,12 @@ std::vector<sent_event> browser::sent_events(std::string_view view_id) const {
   return it == sent_by_view_.end() ? std::vector<sent_event>{} : it->second;
 }
 
+void browser::record_sent(const std::string& view_id, const std::string& event, const nlohmann::json& payload) {
+  auto& log = sent_by_view_[view_id];
+  detail::trim_log(log, opts_.socket.log_limit);
+  log.push_back({event, payload});
+}
+
 const std::vector<protocol::frame>& browser::sent_frames() const {
   static const std::vector<protocol::frame> none;
   return socket_ ? socket_->sent() : none;
@@ -1166,7 +1172,7 @@ void browser::push_components_destroyed(view_state& v, const std::vector<int>& c
   auto send = [this, id](std::string event, nlohmann::json payload, reply_handler h) {
     view_state* cur = view_by_id(id);
     if (!cur || !cur->ch) return;
-    sent_by_view_[id].push_back({event, payload});
+    record_sent(id, event, payload);
     cur->ch->push(std::move(event), std::move(payload), std::move(h), push_timeout_ms);
   };
   send(std::string(protocol::events::cids_will_destroy), {{"cids", will}},
@@ -1329,7 +1335,7 @@ void browser::push_link_patch(view_state& v, std::string href, protocol::navigat
       opts_.profile == client_profile::v0_15 ? std::string(protocol::events::link)
                                              : std::string(protocol::events::live_patch);
   nlohmann::json payload = {{"url", href}};
-  sent_by_view_[v.id].push_back({event, payload});
+  record_sent(v.id, event, payload);
   const std::string id = v.id;
   v.ch->push(
       event, payload,
@@ -1554,7 +1560,7 @@ void browser::push_effect(const effect& e, std::function<void(const reply_result
   std::optional<std::string> hook_event;
   if (e.payload.is_object() && e.payload.value("type", "") == "hook")
     hook_event = e.payload.value("event", "");
-  sent_by_view_[v->id].push_back({e.channel_event, e.payload});
+  record_sent(v->id, e.channel_event, e.payload);
   // ≤0.20: the controls whose phx-feedback-for elements show again once the reply is in
   // (DOM.showError): the changed one; 0.18+, every element of a submitted form.
   std::vector<const dom::node*> feedback;

@@ -334,6 +334,7 @@ void channel_client::send_heartbeat() {
 
 void channel_client::send_frame(protocol::frame f) {
   // Logged first, then sent from the log (a transport only copies what it keeps).
+  detail::trim_log(sent_, opts_.log_limit);
   sent_.push_back(std::move(f));
   const protocol::frame& logged = sent_.back();
   if (!open_) {
@@ -376,6 +377,7 @@ void channel_client::remove(channel& ch) {
 
 void channel_client::sweep() {
   if (dispatching_ > 0) return;
+  detail::trim_log(received_, opts_.log_limit);  // no frame holds a slot in it now
   for (auto& ch : graveyard_) {
     for (auto& [ref, p] : ch->awaiting_)
       if (p->timer) clock_.clear_timeout(p->timer);

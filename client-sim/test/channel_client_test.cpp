@@ -94,6 +94,38 @@ TEST_F(fixture, LifecycleFramesWithAnotherJoinRefAreDropped) {
   EXPECT_EQ(messages[0].event, "diff");
 }
 
+// A long-running client (the testkit) bounds its logs: the newest records stay, in order,
+// and replies still reach their pushes once older frames were dropped.
+TEST(ChannelClientLog, LogLimitKeepsTheNewestRecordsInOrder) {
+  sim::scripted_transport t;
+  sim::virtual_clock clock;
+  sim::socket_options opts;
+  opts.log_limit = 4;
+  sim::channel_client socket{t, clock, opts};
+  t.on("phx_join", {sim::reply_ok()});
+  t.on("event", {sim::reply_ok({{"v", "r"}})}, /*repeat=*/true);
+  ASSERT_TRUE(socket.connect({"ws://h/live/websocket?vsn=2.0.0", "", ""}));
+  sim::channel::callbacks cb;
+  cb.join_payload = [] { return json::object(); };
+  auto& ch = socket.open_channel("lv:x", std::move(cb));
+  ch.join();
+  socket.drain();
+  int replies = 0;
+  for (int i = 0; i < 20; ++i) {
+    ch.push("event", {{"n", i}}, [&](const sim::reply_result& r) { replies += r.ok(); });
+    socket.drain();
+    EXPECT_LE(socket.sent().size(), 8u);
+    EXPECT_LE(socket.received().size(), 8u);
+  }
+  EXPECT_EQ(replies, 20);
+  ASSERT_GE(socket.sent().size(), 4u);
+  EXPECT_EQ(socket.sent().back().payload, (json{{"n", 19}}));
+  const auto& sent = socket.sent();
+  for (std::size_t i = 1; i < sent.size(); ++i)
+    EXPECT_EQ(sent[i].payload["n"].get<int>(), sent[i - 1].payload["n"].get<int>() + 1);
+  EXPECT_EQ(socket.received().back().event, "phx_reply");
+}
+
 TEST_F(fixture, HeartbeatEveryThirtySecondsOfVirtualTime) {
   connect();
   clock.advance(29999);

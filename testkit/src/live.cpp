@@ -256,6 +256,12 @@ void connection_factory::add_session(const std::shared_ptr<detail::session>& s) 
   sessions_.push_back(s);
 }
 
+sim::browser_options default_browser_options() {
+  sim::browser_options o;
+  o.socket.log_limit = 256;
+  return o;
+}
+
 conn build_conn(std::shared_ptr<connection_factory> server) {
   conn c;
   c.server = std::move(server);

@@ -183,7 +183,8 @@ class browser {
   dom::node& find(std::string_view selector, const text_filter& filter = {});
   bool has_element(std::string_view selector, const text_filter& filter = {});
 
-  /// What each view sent (joins and heartbeats excluded), in order.
+  /// What each view sent (joins and heartbeats excluded), in order (the newest only, past
+  /// socket_options::log_limit).
   std::vector<sent_event> sent_events(std::string_view view_id) const;
   /// Every frame the socket sent on this page, in order.
   const std::vector<protocol::frame>& sent_frames() const;
@@ -287,6 +288,7 @@ class browser {
   std::string main_id_;
   std::vector<std::shared_ptr<view_state>> retired_;  // destroyed, kept for their sent events
   std::map<std::string, std::vector<sent_event>, std::less<>> sent_by_view_;
+  void record_sent(const std::string& view_id, const std::string& event, const nlohmann::json& payload);
   std::vector<pushed_event> push_events_;
   std::vector<hook_reply> hook_replies_;
   std::vector<navigation_record> navigations_;

@@ -16,7 +16,9 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <cstddef>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -48,7 +50,20 @@ struct socket_options {
   std::vector<std::int64_t> reconnect_after_ms{10, 50, 100, 150, 200, 250, 500, 1000, 2000, 5000};
   /// Upper bound of frames processed by one drain() (a server that never stops talking).
   std::size_t max_frames_per_drain = 100000;
+  /// How many records the logs keep (sent(), received(), and the browser's sent_events()):
+  /// once a log holds twice this many, its older half is dropped. Unlimited by default; the
+  /// testkit keeps 256, so a long test or benchmark does not grow without end.
+  std::size_t log_limit = std::numeric_limits<std::size_t>::max();
 };
+
+namespace detail {
+/// Drops the older half of `log` once it holds twice `limit` records (amortized O(1)).
+template <class T>
+void trim_log(std::vector<T>& log, std::size_t limit) {
+  if (limit > log.max_size() / 2 || log.size() < 2 * limit) return;
+  log.erase(log.begin(), log.end() - static_cast<std::ptrdiff_t>(limit));
+}
+}  // namespace detail
 
 class channel_client;
 
@@ -164,9 +179,10 @@ class channel_client {
   transport& transport_ref() noexcept { return transport_; }
   const socket_options& options() const noexcept { return opts_; }
 
-  /// Everything sent (or buffered until the socket opens), in order, heartbeats included.
+  /// Everything sent (or buffered until the socket opens), in order, heartbeats included
+  /// (the newest only, past socket_options::log_limit).
   const std::vector<protocol::frame>& sent() const noexcept { return sent_; }
-  /// Everything received and decoded, in order.
+  /// Everything received and decoded, in order (the newest only, past log_limit).
   const std::vector<protocol::frame>& received() const noexcept { return received_; }
   /// Frames that could not be decoded, with why.
   const std::vector<std::string>& errors() const noexcept { return errors_; }

@@ -89,6 +89,11 @@ class connection_factory {
   std::vector<std::weak_ptr<detail::session>> sessions_;
 };
 
+/// The simulated browser's options a conn starts with: the simulator's own, with its logs
+/// of frames and events bounded (socket.log_limit = 256), since a test may click thousands
+/// of times and nothing in the testkit reads further back.
+sim::browser_options default_browser_options();
+
 /// A test's connection, as Plug.Conn in LiveViewTest: the server, the request cookies
 /// (session, flash), the socket's connect params and the client profile to emulate.
 struct conn {
@@ -98,7 +103,7 @@ struct conn {
   std::map<std::string, std::string> cookies;
   /// Everything else the simulated browser takes (timing defaults, socket options, ...).
   /// Its `profile` and `connect_params` are overridden by the fields above.
-  sim::browser_options browser;
+  sim::browser_options browser = default_browser_options();
 };
 
 conn build_conn(std::shared_ptr<connection_factory> server);
