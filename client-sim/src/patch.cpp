@@ -1086,11 +1086,16 @@ patch_report view_patcher::full(dom::node& container, std::string_view html,
 
 patch_report view_patcher::component(dom::node& container, int cid, std::string_view html,
                                      const std::vector<json>& streams, const patch_options& o) {
+  return component(container, cid, protocol::component_markup{std::string(html), nullptr}, streams, o);
+}
+
+patch_report view_patcher::component(dom::node& container, int cid, protocol::component_markup markup,
+                                     const std::vector<json>& streams, const patch_options& o) {
   patch_report r;
   auto nodes = component_nodes(container, cid);
   if (nodes.empty()) return r;
   r.patch = patch_report::kind::components;
-  auto parsed = dom::parse_fragment(html, "template");
+  auto parsed = markup.parsed ? std::move(markup.parsed) : dom::parse_fragment(markup.html, "template");
   std::size_t element_count = element_children(*parsed).size();
   dom::node* target = (nodes.size() == 1 && element_count == 1) ? nodes.front() : nodes.front()->parent();
   if (!target) return r;
@@ -1104,8 +1109,10 @@ patch_report view_patcher::component(dom::node& container, int cid, std::string_
     // has it unless leading white space made a text node first.
     if (parsed->child_count() != 0 && !parsed->child(0).is_text())
       to = parsed->remove_child(0);
+    else if (!markup.html.empty() || parsed->child_count() == 0)
+      to = to_element(markup.html);
     else
-      to = to_element(html);
+      to = to_element(dom::serialize_children(*parsed));
   } else {
     // Several roots: the parent is patched, its other keyed children skipped.
     to = target->clone();
@@ -1279,9 +1286,9 @@ protocol::result<patch_report> view_dom::update(dom::node& container, protocol::
     out.patch = patch_report::kind::components;
     for (int cid : parent_cids(container, changed, p)) {
       std::vector<json> streams;
-      auto markup = tree_.component_to_string(cid, &streams);
+      auto markup = tree_.component_markup_of(cid, &streams);
       if (!markup) continue;
-      append_report(out, patcher_.component(container, cid, *markup, streams, o));
+      append_report(out, patcher_.component(container, cid, std::move(*markup), streams, o));
     }
     // A cid that left during one patch may be back after a later one.
     std::vector<int> still;

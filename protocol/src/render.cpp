@@ -7,6 +7,7 @@
 #include "modify_root.hpp"
 #include "tree_state.hpp"
 
+#include <lvh/dom/detail/fragment.hpp>
 #include <lvh/dom/html.hpp>
 #include <lvh/dom/node.hpp>
 
@@ -58,10 +59,16 @@ std::unique_ptr<dom::node> text_span(std::string_view text, int cid) {
 
 /// recursiveCIDToString's DOM work: tag each top-level element with the cid (and an id when
 /// it has none), wrap stray text in spans, drop whitespace; with `skip`, empty the elements.
-std::string normalize_component(std::string_view html, int cid, const std::string& view_id,
-                                client_profile profile, bool skip, bool allow_root_comments,
-                                std::string* skipped_version = nullptr) {
-  auto frag = dom::parse_fragment(html, "template");
+/// Returns the edited fragment. `literal` tells whether parsing the fragment's serialization
+/// gives this same tree (the input took the parser's literal path, and the edits keep it
+/// literal: attributes set, children dropped, text wrapped in spans).
+std::unique_ptr<dom::node> normalize_component_tree(std::string_view html, int cid, const std::string& view_id,
+                                                    client_profile profile, bool skip,
+                                                    bool allow_root_comments, std::string* skipped_version,
+                                                    bool& literal) {
+  auto frag = dom::detail::parse_plain_fragment(html, dom::parse_limits{}.max_depth);
+  literal = frag != nullptr;
+  if (!frag) frag = dom::parse_fragment(html, "template");
   const std::string cid_str = std::to_string(cid);
   std::vector<std::unique_ptr<dom::node>> children;
   children.reserve(frag->child_count());
@@ -105,20 +112,22 @@ std::string normalize_component(std::string_view html, int cid, const std::strin
     }
   }
   if (!has_nodes && !has_components) {
-    std::string span = "<span data-phx-component=\"" + cid_str + "\"></span>";
-    if (skipped_version) *skipped_version = span;
-    return span;
+    auto span = dom::node::make_element("span");
+    span->set_attribute("data-phx-component", cid_str);
+    if (skipped_version) *skipped_version = "<span data-phx-component=\"" + cid_str + "\"></span>";
+    frag->append_child(std::move(span));
+    literal = true;
+    return frag;
   }
   for (auto& k : kept) frag->append_child(std::move(k));
-  std::string out = dom::serialize_children(*frag);
   if (skipped_version) {
+    std::string& s = *skipped_version;
+    s.clear();
     if (skip) {
-      *skipped_version = out;
+      dom::serialize_children(*frag, s);
     } else {
       // What the same component gives when skipped: its own elements emptied and marked.
       // Each is written as an empty copy of itself, so the subtree is not serialized twice.
-      std::string& s = *skipped_version;
-      s.clear();
       for (std::size_t i = 0; i < frag->child_count(); ++i) {
         const dom::node& el = frag->child(i);
         const std::string* c = el.is_element() ? el.get_attribute("data-phx-component") : nullptr;
@@ -134,7 +143,7 @@ std::string normalize_component(std::string_view html, int cid, const std::strin
       }
     }
   }
-  return out;
+  return frag;
 }
 
 /// Renders a comprehension's rows through the row cache: a row rendered without touching
@@ -206,6 +215,14 @@ class legacy_renderer {
     return out;
   }
 
+  /// component_to_string's markup, or the tree it was serialized from when parsing that
+  /// markup gives the same tree (then `markup.html` stays empty).
+  void component_markup_of(int cid, std::vector<json>* streams, component_markup& markup) {
+    streams_ = streams;
+    only_ = nullptr;
+    component_out(cid, markup.html, t_.profile < client_profile::v0_20, &markup.parsed);
+  }
+
  private:
   void node_out(node& n, std::string& out) {
     const auto& s = *n.s.list;
@@ -231,7 +248,8 @@ class legacy_renderer {
     }
   }
 
-  void component_out(int cid, std::string& out, bool allow_root_comments) {
+  void component_out(int cid, std::string& out, bool allow_root_comments,
+                     std::unique_ptr<dom::node>* tree = nullptr) {
     impure_ = true;
     auto it = t_.components.find(cid);
     if (it == t_.components.end()) return;  // the merge never lets this happen
@@ -252,8 +270,13 @@ class legacy_renderer {
     stack_.pop_back();
     const bool has_nested = components_rendered_ != components_before;
     std::string skipped;
-    out += normalize_component(inner, cid, t_.view_id, t_.profile, skip, allow_root_comments,
-                               has_nested ? nullptr : &skipped);
+    bool literal = false;
+    auto frag = normalize_component_tree(inner, cid, t_.view_id, t_.profile, skip, allow_root_comments,
+                                         has_nested ? nullptr : &skipped, literal);
+    if (tree && literal)
+      *tree = std::move(frag);
+    else
+      dom::serialize_children(*frag, out);
     c.clean = true;
     c.skipped_ok = !has_nested && allow_root_comments;
     c.skipped = std::move(skipped);
@@ -466,6 +489,15 @@ std::string render_view(tree& t, const std::set<int>* only_cids, std::vector<jso
 std::string render_component(tree& t, int cid, std::vector<json>* streams) {
   if (has_magic_ids(t.profile)) return magic_renderer(t).component_to_string(cid, streams);
   return legacy_renderer(t).component_to_string(cid, streams);
+}
+
+component_markup render_component_markup(tree& t, int cid, std::vector<json>* streams) {
+  component_markup m;
+  if (has_magic_ids(t.profile))
+    m.html = magic_renderer(t).component_to_string(cid, streams);
+  else
+    legacy_renderer(t).component_markup_of(cid, streams, m);
+  return m;
 }
 
 void raw_render(const node& n, const std::map<int, node>& components,

@@ -4,6 +4,8 @@
 #include "modify_root.hpp"
 #include "tree_state.hpp"
 
+#include <lvh/dom/node.hpp>
+
 #include <algorithm>
 #include <set>
 
@@ -964,6 +966,19 @@ result<std::string> rendered::component_to_string(int cid, std::vector<nlohmann:
   if (!tree_->components.count(cid))
     return make_error(diff_errc::dangling_cid, "c." + std::to_string(cid));
   return detail::render_component(*tree_, cid, streams);
+}
+
+component_markup::component_markup() = default;
+component_markup::component_markup(std::string h, std::unique_ptr<dom::node> p)
+    : html(std::move(h)), parsed(std::move(p)) {}
+component_markup::component_markup(component_markup&&) noexcept = default;
+component_markup& component_markup::operator=(component_markup&&) noexcept = default;
+component_markup::~component_markup() = default;
+
+result<component_markup> rendered::component_markup_of(int cid, std::vector<nlohmann::json>* streams) {
+  if (!tree_->components.count(cid))
+    return make_error(diff_errc::dangling_cid, "c." + std::to_string(cid));
+  return detail::render_component_markup(*tree_, cid, streams);
 }
 
 result<void> rendered::prune(std::span<const int> cids) {

@@ -36,6 +36,8 @@ std::string render_view(tree& t, const std::set<int>* only_cids,
 
 /// componentToString(cid); `cid` must exist.
 std::string render_component(tree& t, int cid, std::vector<nlohmann::json>* streams);
+/// The same, as rendered::component_markup_of hands it over.
+component_markup render_component_markup(tree& t, int cid, std::vector<nlohmann::json>* streams);
 
 /// The text a node would render to, without attributes the client adds; enough to decide
 /// whether a root-flagged node starts with a tag.

@@ -3,8 +3,12 @@
 //   equal renders at every step;
 // - merging never aliases: a copy taken before a diff is untouched by it, and a component
 //   that shares statics with another (`s: ±cid`) never changes when the other one does;
-// - a refused diff leaves the tree exactly as it was.
+// - a refused diff leaves the tree exactly as it was;
+// - a component handed over parsed (component_markup_of) is the tree its markup parses to.
+#include <lvh/dom/html.hpp>
 #include <lvh/protocol/rendered.hpp>
+
+#include "markup_gen.hpp"
 
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -384,6 +388,56 @@ RC_GTEST_PROP(rendered_props, a_refused_diff_leaves_the_tree_as_it_was, ()) {
     rendered again = r;
     RC_ASSERT(again.to_string() == html_before);
   }
+}
+
+// Up to 0.20 a component patch gets the component's tree instead of its markup when parsing
+// the markup again would give that same tree; the markup, and what later renders give, must
+// not depend on which of the two the patch asked for. Components nest one level, with random
+// markup around the inner one (dom/test/markup_gen.hpp, some of it refused by the fast path).
+RC_GTEST_PROP(rendered_props, a_component_handed_over_parsed_is_what_its_markup_parses_to, ()) {
+  const auto profile = *rc::gen::elementOf(
+      std::vector<client_profile>{client_profile::v0_15, client_profile::v0_18, client_profile::v0_20});
+  const auto seed = *rc::gen::arbitrary<std::uint32_t>();
+  dom::test::markup_gen gen(seed);
+  const std::string before = gen.make(), after = gen.make(), inner = gen.make();
+  RC_LOG() << before << " | " << inner << " | " << after;
+  const json join = {{"0", 1},
+                     {"s", {"<main>", "</main>"}},
+                     {"c",
+                      {{"1", {{"0", 2}, {"s", {before, after}}}},
+                       {"2", {{"0", "x"}, {"s", {inner, ""}}}}}}};
+  const json bump = {{"c", {{"2", {{"0", "y"}}}}}};
+  rendered by_markup(profile, "phx-v"), by_tree(profile, "phx-v");
+  for (rendered* r : {&by_markup, &by_tree}) {
+    auto d = diff::from_json(join, profile);
+    RC_ASSERT(d.has_value());
+    RC_ASSERT(r->merge(*d).has_value());
+  }
+  bool handed_over = false;
+  for (int round = 0; round < 2; ++round) {
+    for (int cid : {2, 1}) {
+      auto html = by_markup.component_to_string(cid);
+      auto m = by_tree.component_markup_of(cid);
+      RC_ASSERT(html.has_value() && m.has_value());
+      if (m->parsed) {
+        handed_over = true;
+        RC_ASSERT(m->html.empty());
+        RC_ASSERT(dom::test::dump(*m->parsed) == dom::test::dump(*dom::parse_fragment(*html, "template")));
+        RC_ASSERT(dom::serialize_children(*m->parsed) == *html);
+      } else {
+        RC_ASSERT(m->html == *html);
+      }
+    }
+    RC_ASSERT(by_markup.to_string() == by_tree.to_string());
+    const std::vector<int> none;
+    RC_ASSERT(by_markup.to_string(&none) == by_tree.to_string(&none));
+    for (rendered* r : {&by_markup, &by_tree}) {
+      auto d = diff::from_json(bump, profile);
+      RC_ASSERT(d.has_value());
+      RC_ASSERT(r->merge(*d).has_value());
+    }
+  }
+  RC_CLASSIFY(handed_over, "handed over parsed");
 }
 
 }  // namespace

@@ -177,6 +177,11 @@ class view_patcher {
   patch_report component(dom::node& container, int cid, std::string_view html,
                          const std::vector<nlohmann::json>& streams = {},
                          const patch_options& = {});
+  /// The same with component_markup_of(cid): its parsed tree, when it has one, is patched
+  /// in without serializing and parsing it again.
+  patch_report component(dom::node& container, int cid, protocol::component_markup markup,
+                         const std::vector<nlohmann::json>& streams = {},
+                         const patch_options& = {});
 
   /// The update held back for an element waiting for an ack, nullptr when none: 1.x, the
   /// private clone a locked element's (data-phx-ref-lock) patches went to; ≤0.20, the

@@ -20,6 +20,10 @@
 #include <system_error>
 #include <vector>
 
+namespace lvh::dom {
+class node;
+}  // namespace lvh::dom
+
 namespace lvh::protocol {
 
 /// Why a rendered tree or a diff was refused.
@@ -95,6 +99,22 @@ class diff {
   client_profile profile_ = client_profile::v0_15;
 };
 
+/// A component rendered for a component patch: its markup, or that markup already parsed.
+/// Up to 0.20 the client builds a component's markup in a <template> (recursiveCIDToString)
+/// and the patch parses the serialization again; when that second parse would give the
+/// same tree, `parsed` holds it (the template's content) and `html` is empty. Otherwise
+/// (1.x, or markup the parser does not take literally) `parsed` is null.
+struct component_markup {
+  std::string html;
+  std::unique_ptr<dom::node> parsed;  // <lvh/dom/node.hpp> to look inside
+
+  component_markup();
+  component_markup(std::string h, std::unique_ptr<dom::node> p);
+  component_markup(component_markup&&) noexcept;
+  component_markup& operator=(component_markup&&) noexcept;
+  ~component_markup();
+};
+
 /// The client's Rendered for one view: the merged tree and the client's render calls.
 ///
 /// merge() is mergeDiff; to_string() is toString(onlyCids) and component_to_string() is
@@ -124,6 +144,9 @@ class rendered {
 
   /// componentToString(cid): one component rendered for a component patch.
   result<std::string> component_to_string(int cid, std::vector<nlohmann::json>* streams = nullptr);
+  /// component_to_string(), parsed when the renderer holds the markup as a tree; the
+  /// rendering bookkeeping changes exactly as with component_to_string().
+  result<component_markup> component_markup_of(int cid, std::vector<nlohmann::json>* streams = nullptr);
 
   /// Forgets components after the server confirmed `cids_destroyed`. Refused (and nothing
   /// changes) if the view still references one of them.
