@@ -5,6 +5,9 @@
 
 #include <charconv>
 #include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
 
 namespace lvh::protocol {
 
@@ -100,6 +103,36 @@ std::optional<long> as_integer(const json& v) noexcept {
   return std::nullopt;
 }
 
+/// Where a value sits in a diff ("c.1.0.d.2"), for error messages: a chain of links living
+/// on the decoder's stack, written out only when an error is reported, so decoding a good
+/// diff builds no path strings. Segments join with '.', the first without one.
+class diff_path {
+ public:
+  diff_path() = default;
+  diff_path(const diff_path& parent, std::string_view key) : parent_(&parent), key_(key) {}
+  diff_path(const diff_path& parent, std::size_t index) : parent_(&parent), index_(index), is_index_(true) {}
+
+  std::string str() const {
+    std::vector<const diff_path*> links;
+    for (const diff_path* p = this; p->parent_; p = p->parent_) links.push_back(p);
+    std::string out;
+    for (auto it = links.rbegin(); it != links.rend(); ++it) {
+      if (!out.empty()) out += '.';
+      if ((*it)->is_index_)
+        out += std::to_string((*it)->index_);
+      else
+        out += (*it)->key_;
+    }
+    return out;
+  }
+
+ private:
+  const diff_path* parent_ = nullptr;  // null: the diff itself
+  std::string_view key_;
+  std::size_t index_ = 0;
+  bool is_index_ = false;
+};
+
 class decoder {
  public:
   decoder(client_profile p, const diff_limits& lim) : profile_(p), limits_(lim) {}
@@ -107,11 +140,11 @@ class decoder {
   /// Where the node sits decides what an integer "s" means.
   enum class place { root, component, nested };
 
-  error fail(diff_errc e, const std::string& where) const { return make_error(e, where); }
+  error fail(diff_errc e, const diff_path& where) const { return make_error(e, where.str()); }
 
   /// Statics of a rendered node need at least one string; a comprehension that has never
   /// had entries may come with none ("s": [], as Phoenix sends an empty stream).
-  result<statics_ptr> statics_list(json& v, const std::string& where, bool allow_empty = false) {
+  result<statics_ptr> statics_list(json& v, const diff_path& where, bool allow_empty = false) {
     if (!v.is_array() || (v.empty() && !allow_empty)) return fail(diff_errc::bad_statics, where);
     auto out = std::make_shared<statics>();
     out->reserve(v.size());
@@ -122,7 +155,7 @@ class decoder {
     return statics_ptr(std::move(out));
   }
 
-  result<statics_ref> statics_of(json& v, place where_is, const std::string& where,
+  result<statics_ref> statics_of(json& v, place where_is, const diff_path& where,
                                  bool comprehension = false) {
     statics_ref s;
     if (v.is_array()) {
@@ -145,20 +178,20 @@ class decoder {
     return s;
   }
 
-  result<templates_ptr> templates_of(json& v, const std::string& where) {
+  result<templates_ptr> templates_of(json& v, const diff_path& where) {
     if (!v.is_object()) return fail(diff_errc::bad_template, where);
     auto out = std::make_shared<templates>();
     for (auto& [k, tv] : v.items()) {
       auto idx = index_key(k);
-      if (!idx) return fail(diff_errc::bad_template, where + "." + k);
-      auto l = statics_list(tv, where + "." + k);
+      if (!idx) return fail(diff_errc::bad_template, path(where, k));
+      auto l = statics_list(tv, path(where, k));
       if (!l) return l.error();
       out->emplace(*idx, std::move(*l));
     }
     return templates_ptr(std::move(out));
   }
 
-  result<dyn> dynamic(json& v, std::size_t depth, const std::string& where) {
+  result<dyn> dynamic(json& v, std::size_t depth, const diff_path& where) {
     if (v.is_string()) return dyn(std::move(v.get_ref<std::string&>()));
     if (v.is_number()) {
       auto n = as_integer(v);
@@ -182,7 +215,7 @@ class decoder {
     return v.contains("d") || v.contains("k") || v.contains("stream");
   }
 
-  result<node> node_of(json& v, place where_is, std::size_t depth, const std::string& where) {
+  result<node> node_of(json& v, place where_is, std::size_t depth, const diff_path& where) {
     if (depth > limits_.max_depth) return fail(diff_errc::too_deep, where);
     if (!v.is_object()) return fail(diff_errc::not_object, where);
     node n;
@@ -223,20 +256,20 @@ class decoder {
       n.slots.resize(arity);
       for (auto& [i, val] : slot_values) {
         if (static_cast<std::size_t>(i) >= arity)
-          return fail(diff_errc::statics_mismatch, path(where, std::to_string(i)));
-        auto d = dynamic(*val, depth, path(where, std::to_string(i)));
+          return fail(diff_errc::statics_mismatch, path(where, i));
+        auto d = dynamic(*val, depth, path(where, i));
         if (!d) return d.error();
         n.slots[static_cast<std::size_t>(i)] = std::move(*d);
       }
       for (std::size_t i = 0; i < arity; ++i) {
         if (kind_of(n.slots[i]) == dyn_kind::absent)
-          return fail(diff_errc::statics_mismatch, path(where, std::to_string(i)));
+          return fail(diff_errc::statics_mismatch, path(where, i));
       }
     } else {
       // Partial: store by index; the merge checks each index against the base's statics.
       n.sparse.reserve(slot_values.size());
       for (auto& [i, val] : slot_values) {
-        auto d = dynamic(*val, depth, path(where, std::to_string(i)));
+        auto d = dynamic(*val, depth, path(where, i));
         if (!d) return d.error();
         n.sparse.emplace_back(i, std::move(*d));
       }
@@ -246,12 +279,12 @@ class decoder {
     return n;
   }
 
-  result<std::vector<dyn>> entry_of(json& v, std::size_t depth, const std::string& where) {
+  result<std::vector<dyn>> entry_of(json& v, std::size_t depth, const diff_path& where) {
     if (!v.is_array()) return fail(diff_errc::bad_comprehension, where);
     std::vector<dyn> out;
     out.reserve(v.size());
     for (std::size_t i = 0; i < v.size(); ++i) {
-      auto d = dynamic(v[i], depth, path(where, std::to_string(i)));
+      auto d = dynamic(v[i], depth, path(where, i));
       if (!d) return d.error();
       out.push_back(std::move(*d));
     }
@@ -259,7 +292,7 @@ class decoder {
   }
 
   /// A keyed entry {"0": …, "1": …}: slots by index, dense up to the highest index given.
-  result<std::vector<dyn>> keyed_entry_of(json& v, std::size_t depth, const std::string& where) {
+  result<std::vector<dyn>> keyed_entry_of(json& v, std::size_t depth, const diff_path& where) {
     if (!v.is_object()) return fail(diff_errc::bad_keyed, where);
     std::vector<std::pair<long, json*>> vals;
     long max = -1;
@@ -275,14 +308,14 @@ class decoder {
       return fail(diff_errc::statics_mismatch, where);
     std::vector<dyn> out(static_cast<std::size_t>(max + 1));
     for (auto& [i, val] : vals) {
-      auto d = dynamic(*val, depth, path(where, std::to_string(i)));
+      auto d = dynamic(*val, depth, path(where, i));
       if (!d) return d.error();
       out[static_cast<std::size_t>(i)] = std::move(*d);
     }
     return out;
   }
 
-  result<stream_instr> stream_of(json& v, const std::string& where) {
+  result<stream_instr> stream_of(json& v, const diff_path& where) {
     auto bad = [&] { return fail(diff_errc::bad_stream, where); };
     if (!v.is_array() || (v.size() != 3 && v.size() != 4)) return bad();
     if (!v[2].is_array()) return bad();
@@ -317,7 +350,7 @@ class decoder {
     return s;
   }
 
-  result<comprehension> comprehension_of(json& v, std::size_t depth, const std::string& where) {
+  result<comprehension> comprehension_of(json& v, std::size_t depth, const diff_path& where) {
     if (depth > limits_.max_depth) return fail(diff_errc::too_deep, where);
     comprehension c;
     for (auto& [k, val] : v.items()) {
@@ -330,7 +363,7 @@ class decoder {
         c.has_entries = true;
         c.entries.reserve(val.size());
         for (std::size_t i = 0; i < val.size(); ++i) {
-          auto e = entry_of(val[i], depth + 1, path(where, "d." + std::to_string(i)));
+          auto e = entry_of(val[i], depth + 1, path(path(where, "d"), i));
           if (!e) return e.error();
           c.entries.push_back(std::move(*e));
         }
@@ -354,7 +387,7 @@ class decoder {
     return c;
   }
 
-  result<void> keyed_of(json& v, comprehension& c, std::size_t depth, const std::string& where) {
+  result<void> keyed_of(json& v, comprehension& c, std::size_t depth, const diff_path& where) {
     if (!v.is_object()) return fail(diff_errc::bad_keyed, where);
     for (auto& [k, val] : v.items()) {
       if (k == "kc") {
@@ -381,7 +414,7 @@ class decoder {
         auto from = as_integer(val[0]);
         if (!from || *from < 0) return fail(diff_errc::bad_keyed, path(where, k));
         op.from = *from;
-        auto e = keyed_entry_of(val[1], depth, path(where, k + ".1"));
+        auto e = keyed_entry_of(val[1], depth, path(path(where, k), "1"));
         if (!e) return e.error();
         op.entry = std::move(*e);
       } else {
@@ -397,14 +430,11 @@ class decoder {
     return {};
   }
 
-  static std::string path(const std::string& base, std::string_view key) {
-    if (base.empty()) return std::string(key);
-    std::string p;
-    p.reserve(base.size() + 1 + key.size());
-    p += base;
-    p += '.';
-    p += key;
-    return p;
+  static diff_path path(const diff_path& base, std::string_view key) { return {base, key}; }
+  template <class Int>
+    requires std::is_integral_v<Int>
+  static diff_path path(const diff_path& base, Int index) {
+    return {base, static_cast<std::size_t>(index)};
   }
 
  private:
@@ -423,6 +453,8 @@ diff::~diff() = default;
 result<diff> diff::from_json(nlohmann::json j, client_profile p, const diff_limits& limits) {
   using detail::decoder;
   decoder dec(p, limits);
+  const detail::diff_path top;
+  const detail::diff_path components(top, "c");
   if (!j.is_object()) return make_error(diff_errc::not_object, "");
 
   diff out;
@@ -462,14 +494,14 @@ result<diff> diff::from_json(nlohmann::json j, client_profile p, const diff_limi
       if (!cid) return make_error(diff_errc::bad_key, "c." + k);
       if (v.is_object() && decoder::is_comprehension(v))
         return make_error(diff_errc::not_object, "c." + k);
-      auto n = dec.node_of(v, decoder::place::component, 1, "c." + k);
+      auto n = dec.node_of(v, decoder::place::component, 1, detail::diff_path(components, k));
       if (!n) return n.error();
       out.root_->components.emplace(static_cast<int>(*cid), std::move(*n));
     }
     j.erase(it);
   }
   if (decoder::is_comprehension(j)) return make_error(diff_errc::bad_key, "d");
-  auto root = dec.node_of(j, decoder::place::root, 0, "");
+  auto root = dec.node_of(j, decoder::place::root, 0, top);
   if (!root) return root.error();
   out.root_->root = std::move(*root);
   return out;

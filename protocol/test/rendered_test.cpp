@@ -161,6 +161,29 @@ INSTANTIATE_TEST_SUITE_P(
                 R"({"0":"changed","1":{"d":[["z"]]},"2":99})", diff_errc::dangling_cid}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
+// An error names where in the diff it was found, as dotted keys and indexes.
+TEST(rendered, a_decoding_error_names_its_place_in_the_diff) {
+  struct kase {
+    client_profile profile;
+    const char* diff;
+    const char* where;
+  };
+  const kase cases[] = {
+      {client_profile::v0_15, R"({"0":{"s":["a","b"],"0":[1]}})", "0.0"},
+      {client_profile::v0_15, R"({"c":{"1":{"s":["a","b"],"0":{"d":[["x"],[true]]}}}})", "c.1.0.d.1.0"},
+      {client_profile::v0_15, R"({"c":{"1":{"s":["a","b"],"0":{"s":["<i>","</i>"],"0":null}}}})", "c.1.0.0"},
+      {client_profile::v0_15, R"({"c":{"1":{"s":"x"}}})", "c.1.s"},
+      {client_profile::v0_20, R"({"0":{"s":["a","b"],"p":{"0":[1]},"d":[]}})", "0.p.0"},
+      {client_profile::v1_2, R"({"0":{"s":["a","b"],"k":{"0":[1,{"0":true}],"kc":1}}})", "0.k.0.1.0"},
+      {client_profile::v1_2, R"({"0":{"s":["a","b"],"k":{"x":{}}}})", "0.k.x"},
+  };
+  for (const auto& c : cases) {
+    auto d = diff::from_json(json::parse(c.diff), c.profile);
+    ASSERT_FALSE(d) << c.diff;
+    EXPECT_EQ(d.error().where, c.where) << c.diff << ": " << d.error().message();
+  }
+}
+
 TEST(rendered, a_diff_before_the_join_is_refused) {
   container_model r(client_profile::v1_0, "v");
   auto s = r.update(json::parse(R"({"0":"x"})"));
