@@ -123,17 +123,18 @@ bool is_form_input(const dom::node& el) {
 }
 
 /// The elements of `cid` that belong to the view (not inside a nested view's container).
+void collect_component_nodes(dom::node& n, int cid, std::vector<dom::node*>& out) {
+  for (const auto& c : n.children()) {
+    if (!c->is_element()) continue;
+    if (is_view_root(*c)) continue;
+    if (cid_of(*c) == cid) out.push_back(c.get());
+    collect_component_nodes(*c, cid, out);
+  }
+}
+
 std::vector<dom::node*> component_nodes(dom::node& container, int cid) {
   std::vector<dom::node*> out;
-  std::function<void(dom::node&)> walk = [&](dom::node& n) {
-    for (const auto& c : n.children()) {
-      if (!c->is_element()) continue;
-      if (is_view_root(*c)) continue;
-      if (cid_of(*c) == cid) out.push_back(c.get());
-      walk(*c);
-    }
-  };
-  walk(container);
+  collect_component_nodes(container, cid, out);
   return out;
 }
 
