@@ -2,7 +2,7 @@
 // implements it: jsdom is the oracle our output must equal byte for byte.
 #include <lvh/dom/html.hpp>
 
-#include <initializer_list>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -10,25 +10,41 @@ namespace lvh::dom {
 
 namespace {
 
-bool is_one_of(std::string_view s, std::initializer_list<std::string_view> set) noexcept {
-  for (std::string_view x : set)
-    if (s == x) return true;
-  return false;
+// By length first: these run for every element and text node written.
+bool is_void_tag(std::string_view t) noexcept {
+  switch (t.size()) {
+    case 2: return t == "br" || t == "hr";
+    case 3: return t == "col" || t == "img" || t == "wbr";
+    case 4: return t == "area" || t == "base" || t == "link" || t == "meta";
+    case 5: return t == "embed" || t == "frame" || t == "input" || t == "param" || t == "track";
+    case 6: return t == "keygen" || t == "source";
+    case 7: return t == "bgsound";
+    case 8: return t == "basefont";
+    default: return false;
+  }
+}
+
+bool is_raw_text_tag(std::string_view t) noexcept {
+  switch (t.size()) {
+    case 3: return t == "xmp";
+    case 5: return t == "style";
+    case 6: return t == "script" || t == "iframe";
+    case 7: return t == "noembed";
+    case 8: return t == "noframes";
+    case 9: return t == "plaintext";
+    default: return false;
+  }
 }
 
 bool is_void(const node& n) noexcept {
-  return n.is_element() && n.element_namespace() == ns::html &&
-         is_one_of(n.tag(), {"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame",
-                             "hr", "img", "input", "keygen", "link", "meta", "param", "source",
-                             "track", "wbr"});
+  return n.is_element() && n.element_namespace() == ns::html && is_void_tag(n.tag());
 }
 
 // Children of these are written unescaped. noscript is not among them: jsdom runs with
 // scripting disabled unless asked (runScripts: "dangerously"), and parse5 then escapes it.
 bool has_raw_text(const node* parent) noexcept {
   return parent && parent->is_element() && parent->element_namespace() == ns::html &&
-         is_one_of(parent->tag(),
-                   {"style", "script", "xmp", "iframe", "noembed", "noframes", "plaintext"});
+         is_raw_text_tag(parent->tag());
 }
 
 // Appends `s`, replacing &, U+00A0 and either < > (text) or " (attribute values) — the
