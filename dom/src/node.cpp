@@ -108,6 +108,7 @@ void node::set_attribute(std::string_view name, std::string_view value) {
   std::string key(name);
   if (fold)
     for (char& c : key) c = ascii_lower(c);
+  if (attrs_.empty()) attrs_.reserve(4);  // most elements have a few: no regrowth on the way
   attrs_.push_back({std::move(key), std::string(value)});
 }
 
