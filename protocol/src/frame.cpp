@@ -127,13 +127,30 @@ class bounded_dom_builder {
   std::size_t position_ = 0;
 };
 
-std::string dump_string(const std::string& s) {
-  return json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+// Appends s as a JSON string, as dump() writes it with error_handler_t::replace. Refs, topics
+// and events are nearly always printable ASCII with nothing to escape: those are copied as
+// they are (what the serializer would write), the rest go through the serializer.
+void append_string(std::string& out, const std::string& s) {
+  bool plain = true;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {
+    out += '"';
+    out += s;
+    out += '"';
+  } else {
+    out += json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+  }
 }
 
 void append_ref(std::string& out, const std::optional<std::string>& ref) {
   if (ref)
-    out += dump_string(*ref);
+    append_string(out, *ref);
   else
     out += "null";
 }
@@ -199,14 +216,16 @@ std::error_code make_error_code(frame_errc e) noexcept {
 }
 
 std::string encode(const frame& f) {
-  std::string out = "[";
+  std::string out;
+  out.reserve(64 + f.topic.size() + f.event.size());
+  out += '[';
   append_ref(out, f.join_ref);
   out += ',';
   append_ref(out, f.ref);
   out += ',';
-  out += dump_string(f.topic);
+  append_string(out, f.topic);
   out += ',';
-  out += dump_string(f.event);
+  append_string(out, f.event);
   out += ',';
   out += f.payload.dump(-1, ' ', false, json::error_handler_t::replace);
   out += ']';
