@@ -96,10 +96,10 @@ class bounded_dom_builder {
       parent.get_ref<json::array_t&>().push_back(std::move(v));
       return &parent.get_ref<json::array_t&>().back();
     }
-    // Later duplicates overwrite earlier ones, as in Jason and JSON.parse.
-    json& slot = parent.get_ref<json::object_t&>()[key_];
-    slot = std::move(v);
-    return &slot;
+    // Later duplicates overwrite earlier ones, as in Jason and JSON.parse. The key is moved in
+    // (key() sets it afresh before every value).
+    auto placed = parent.get_ref<json::object_t&>().insert_or_assign(std::move(key_), std::move(v));
+    return &placed.first->second;
   }
 
   bool put(json&& v) {
