@@ -49,7 +49,9 @@ class bounded_dom_builder {
  public:
   enum class failure { none, syntax, too_deep, out_of_range };
 
-  explicit bounded_dom_builder(std::size_t max_depth) : max_depth_(max_depth) {}
+  explicit bounded_dom_builder(std::size_t max_depth) : max_depth_(max_depth) {
+    stack_.reserve(16);  // deeper than most frames: no regrowth on the way down
+  }
 
   bool null() { return put(json(nullptr)); }
   bool boolean(bool v) { return put(json(v)); }
@@ -110,7 +112,10 @@ class bounded_dom_builder {
   bool open(json::value_t t) {
     if (stack_.size() >= max_depth_) return fail(failure::too_deep);
     // A pointer into the parent stays valid: the parent grows only after this child closes.
-    stack_.push_back(place(json(t)));
+    json* opened = place(json(t));
+    // The frame itself: five elements, so the array is allocated once.
+    if (stack_.empty() && t == json::value_t::array) opened->get_ref<json::array_t&>().reserve(5);
+    stack_.push_back(opened);
     return true;
   }
 
