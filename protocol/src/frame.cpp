@@ -49,7 +49,9 @@ class bounded_dom_builder {
  public:
   enum class failure { none, syntax, too_deep, out_of_range };
 
-  explicit bounded_dom_builder(std::size_t max_depth) : max_depth_(max_depth) {}
+  explicit bounded_dom_builder(std::size_t max_depth) : max_depth_(max_depth) {
+    stack_.reserve(16);  // deeper than most frames: no regrowth on the way down
+  }
 
   bool null() { return put(json(nullptr)); }
   bool boolean(bool v) { return put(json(v)); }
@@ -96,10 +98,10 @@ class bounded_dom_builder {
       parent.get_ref<json::array_t&>().push_back(std::move(v));
       return &parent.get_ref<json::array_t&>().back();
     }
-    // Later duplicates overwrite earlier ones, as in Jason and JSON.parse.
-    json& slot = parent.get_ref<json::object_t&>()[key_];
-    slot = std::move(v);
-    return &slot;
+    // Later duplicates overwrite earlier ones, as in Jason and JSON.parse. The key is moved in
+    // (key() sets it afresh before every value).
+    auto placed = parent.get_ref<json::object_t&>().insert_or_assign(std::move(key_), std::move(v));
+    return &placed.first->second;
   }
 
   bool put(json&& v) {
@@ -110,7 +112,10 @@ class bounded_dom_builder {
   bool open(json::value_t t) {
     if (stack_.size() >= max_depth_) return fail(failure::too_deep);
     // A pointer into the parent stays valid: the parent grows only after this child closes.
-    stack_.push_back(place(json(t)));
+    json* opened = place(json(t));
+    // The frame itself: five elements, so the array is allocated once.
+    if (stack_.empty() && t == json::value_t::array) opened->get_ref<json::array_t&>().reserve(5);
+    stack_.push_back(opened);
     return true;
   }
 
@@ -127,13 +132,30 @@ class bounded_dom_builder {
   std::size_t position_ = 0;
 };
 
-std::string dump_string(const std::string& s) {
-  return json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+// Appends s as a JSON string, as dump() writes it with error_handler_t::replace. Refs, topics
+// and events are nearly always printable ASCII with nothing to escape: those are copied as
+// they are (what the serializer would write), the rest go through the serializer.
+void append_string(std::string& out, const std::string& s) {
+  bool plain = true;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {
+    out += '"';
+    out += s;
+    out += '"';
+  } else {
+    out += json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+  }
 }
 
 void append_ref(std::string& out, const std::optional<std::string>& ref) {
   if (ref)
-    out += dump_string(*ref);
+    append_string(out, *ref);
   else
     out += "null";
 }
@@ -199,14 +221,16 @@ std::error_code make_error_code(frame_errc e) noexcept {
 }
 
 std::string encode(const frame& f) {
-  std::string out = "[";
+  std::string out;
+  out.reserve(64 + f.topic.size() + f.event.size());
+  out += '[';
   append_ref(out, f.join_ref);
   out += ',';
   append_ref(out, f.ref);
   out += ',';
-  out += dump_string(f.topic);
+  append_string(out, f.topic);
   out += ',';
-  out += dump_string(f.event);
+  append_string(out, f.event);
   out += ',';
   out += f.payload.dump(-1, ' ', false, json::error_handler_t::replace);
   out += ']';

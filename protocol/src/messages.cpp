@@ -48,6 +48,7 @@ class reader {
  public:
   reader(const json& j, std::string path) : j_(j), path_(std::move(path)) {
     if (!j_.is_object()) fail(message_errc::not_object, path_);
+    used_.reserve(8);  // more than any message names: one allocation, not four
   }
 
   bool ok() const noexcept { return !err_; }
@@ -177,15 +178,27 @@ class reader {
   json extra() const {
     json out = json::object();
     if (!j_.is_object()) return out;
-    for (auto it = j_.begin(); it != j_.end(); ++it) {
-      bool known = false;
-      for (const auto& u : used_) known = known || u == it.key();
-      if (!known) out[it.key()] = it.value();
-    }
+    for (auto it = j_.begin(); it != j_.end(); ++it)
+      if (!used(it.key())) out[it.key()] = it.value();
+    return out;
+  }
+
+  // extra(), moving the values out of `same`, the object this reader reads.
+  json take_extra(json& same) const {
+    json out = json::object();
+    if (!same.is_object()) return out;
+    for (auto it = same.begin(); it != same.end(); ++it)
+      if (!used(it.key())) out[it.key()] = std::move(it.value());
     return out;
   }
 
  private:
+  bool used(const std::string& key) const {
+    for (const auto& u : used_)
+      if (u == key) return true;
+    return false;
+  }
+
   const json& j_;
   std::string path_;
   std::vector<std::string_view> used_;
@@ -620,7 +633,15 @@ json event_payload::to_json() const {
   return out;
 }
 
-result<event_payload> event_payload::from_json(const json& j) {
+namespace {
+
+// Decodes an event payload; with `take` (which is `j` itself, not const) the JSON values are
+// moved out of it rather than copied.
+result<event_payload> decode_event(const json& j, json* take) {
+  // v points into j; with take, j is *take and may be moved from.
+  auto grab = [take](const json& v) -> json {
+    return take ? std::move(const_cast<json&>(v)) : v;
+  };
   reader r(j, "");
   event_payload out;
   if (const json* t = r.required("type")) {
@@ -643,11 +664,11 @@ result<event_payload> event_payload::from_json(const json& j) {
   if (const json* v = r.required("value")) {
     if (out.type == event_type::form) {
       if (v->is_string())
-        out.value = *v;
+        out.value = grab(*v);
       else
         r.fail(message_errc::wrong_type, "value");
     } else if (v->is_object()) {
-      out.value = *v;
+      out.value = grab(*v);
     } else {
       r.fail(message_errc::not_object, "value");
     }
@@ -664,16 +685,22 @@ result<event_payload> event_payload::from_json(const json& j) {
   }
   if (const json* u = r.optional_object("uploads")) {
     if (out.type != event_type::form) r.fail(message_errc::unexpected_key, "uploads");
-    out.uploads = *u;
+    out.uploads = grab(*u);
   }
   if (const json* m = r.optional_object("meta")) {
     if (out.type != event_type::form) r.fail(message_errc::unexpected_key, "meta");
-    out.meta = *m;
+    out.meta = grab(*m);
   }
   if (!r.ok()) return r.take_error();
-  out.extra = r.extra();
+  out.extra = take ? r.take_extra(*take) : r.extra();
   return out;
 }
+
+}  // namespace
+
+result<event_payload> event_payload::from_json(const json& j) { return decode_event(j, nullptr); }
+
+result<event_payload> event_payload::from_json(json&& j) { return decode_event(j, &j); }
 
 json link_payload::to_json() const {
   json out = {{"url", url}};
@@ -743,6 +770,16 @@ frame make_server_push(std::string topic, std::string event, json payload,
 
 frame make_reply(const frame& request, const reply& r) {
   return make_frame(request.join_ref, request.ref, request.topic, events::reply, r.to_json());
+}
+
+frame make_reply(const frame& request, reply_status status, json response) {
+  // What reply{status, response}.to_json() writes, without copying the response.
+  json payload(json::value_t::object);
+  auto& fields = payload.get_ref<json::object_t&>();
+  fields.emplace("response", std::move(response));
+  fields.emplace("status", status == reply_status::ok ? "ok" : "error");
+  return make_frame(request.join_ref, request.ref, request.topic, events::reply,
+                    std::move(payload));
 }
 
 frame make_unmatched_topic_reply(const frame& request) {

@@ -152,6 +152,20 @@ RC_GTEST_PROP(frame_props, decode_inverts_encode, ()) {
   RC_ASSERT(encode(*back) == text);
 }
 
+// encode copies plain ASCII strings itself and hands the rest to nlohmann's serializer; the
+// text must be what that serializer writes for the whole array, bad UTF-8 included.
+RC_GTEST_PROP(frame_props, encode_writes_what_the_serializer_writes, ()) {
+  auto gen_text = rc::gen::oneOf(gen_unicode(), rc::gen::arbitrary<std::string>());
+  frame f = *gen_frame();
+  f.topic = *gen_text;
+  f.event = *gen_text;
+  f.ref = *gen_text;
+  if (*rc::gen::arbitrary<bool>()) f.join_ref = *gen_text;
+  const json array = {f.join_ref ? json(*f.join_ref) : json(nullptr),
+                      f.ref ? json(*f.ref) : json(nullptr), f.topic, f.event, f.payload};
+  RC_ASSERT(encode(f) == array.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
 RC_GTEST_PROP(frame_props, depth_limit_refuses_exactly_the_deeper_frames, ()) {
   const frame f = *gen_frame();
   const std::size_t depth = 1 + depth_of(f.payload);

@@ -567,6 +567,11 @@ TEST(event_payload, refusals_name_the_key) {
     ASSERT_FALSE(r) << j.dump();
     EXPECT_EQ(r.error().code, code) << r.error().message();
     EXPECT_EQ(r.error().where, where);
+    // The overload that moves out of the payload refuses it the same way.
+    auto moved = event_payload::from_json(json(j));
+    ASSERT_FALSE(moved) << j.dump();
+    EXPECT_EQ(moved.error().code, code) << j.dump();
+    EXPECT_EQ(moved.error().where, where);
   };
   const json click = {{"type", "click"}, {"event", "inc"}, {"value", json::object()}};
   auto with = [&](const char* k, json v) {
@@ -591,6 +596,29 @@ TEST(event_payload, refusals_name_the_key) {
   json no_value = click;
   no_value.erase("value");
   refused(no_value, message_errc::missing_key, "value");
+}
+
+TEST(event_payload, moving_overload_decodes_what_the_copying_one_does) {
+  const std::vector<json> payloads = {
+      {{"type", "click"}, {"event", "inc"}, {"value", {{"n", 1}}}, {"cid", 2}},
+      {{"type", "click"}, {"event", "inc"}, {"value", json::object()}, {"cid", nullptr}},
+      {{"type", "remove"}, {"event", "gone"}, {"value", json::object()}, {"later", {1, 2}}},
+      {{"type", "form"},
+       {"event", "save"},
+       {"value", "user%5Bname%5D=a+b"},
+       {"meta", {{"_target", "undefined"}}},
+       {"uploads", {{"phx-1", json::array({{{"ref", "0"}}})}}},
+       {"newer", "kept"}},
+  };
+  for (const auto& p : payloads) {
+    const event_payload copied = event_payload::from_json(p).value();
+    json source = p;
+    const event_payload moved = event_payload::from_json(std::move(source)).value();
+    EXPECT_EQ(moved, copied) << p.dump();
+    EXPECT_EQ(moved.to_json(), p);
+  }
+  const event_payload with_extra = event_payload::from_json(json(payloads[2])).value();
+  EXPECT_EQ(with_extra.extra, (json{{"later", {1, 2}}}));
 }
 
 TEST(link_and_cids, round_trip_and_refuse) {
@@ -653,6 +681,11 @@ TEST(frame_helpers, put_refs_where_phoenix_does) {
       make_reply(join, reply{reply_status::ok, {{"rendered", json::object()}}, json::object()});
   EXPECT_EQ(encode(reply_frame),
             R"(["3","3","lv:a","phx_reply",{"response":{"rendered":{}},"status":"ok"}])");
+  // The overload that moves the response builds the same frame.
+  EXPECT_EQ(make_reply(join, reply_status::ok, {{"rendered", json::object()}}), reply_frame);
+  const json reason = {{"reason", "stale"}};
+  EXPECT_EQ(make_reply(join, reply_status::error, reason),
+            make_reply(join, reply{reply_status::error, reason, json::object()}));
   EXPECT_EQ(
       encode(make_unmatched_topic_reply(join)),
       R"([null,"3","lv:a","phx_reply",{"response":{"reason":"unmatched topic"},"status":"error"}])");

@@ -115,7 +115,7 @@ void channel::join(join_request req) {
 
 bool channel::push(protocol::frame f) {
     if (box_.pending() >= ep_.config().max_pending_per_view) return false;
-    return enqueue([f = std::move(f)](channel& self) { self.do_push(f); });
+    return enqueue([f = std::move(f)](channel& self) mutable { self.do_push(f); });
 }
 
 bool channel::post_info(value msg) {
@@ -151,7 +151,7 @@ bool channel::call(value msg, std::function<void(std::optional<value>)> reply_fn
         std::optional<value> result;
         self.guarded([&] {
             value r = self.view_->handle_call(msg, *self.socket_);
-            self.handle_changed(std::nullopt, std::nullopt, value::object(), nullptr);
+            self.handle_changed(nullptr, std::nullopt, value::object(), nullptr);
             result = std::move(r);
         });
         (*once)(std::move(result));
@@ -251,7 +251,7 @@ void channel::do_join(join_request& req) {
 
         telemetry_metadata md = meta();
         md.params = params;
-        ep_.telemetry().run(telemetry_event::mount, md,
+        ep_.telemetry().run(telemetry_event::mount, std::move(md),
                             [&] { view_->mount(params, session, *socket_); });
         socket_->set_parent_assigns(nullptr);
         // Phoenix checks mount's result: a patch there raises (utils.ex,
@@ -324,7 +324,7 @@ void channel::do_join(join_request& req) {
 
 // --- pushes --------------------------------------------------------------------------------
 
-void channel::do_push(const protocol::frame& f) {
+void channel::do_push(protocol::frame& f) {
     if (current_state() != state::joined) {
         // A push that queued behind a join that failed: the topic was never joined.
         if (auto conn = conn_.lock()) conn->emit(protocol::make_unmatched_topic_reply(f));
@@ -355,10 +355,11 @@ void channel::do_push(const protocol::frame& f) {
     });
 }
 
-void channel::do_event(const protocol::frame& f) {
-    auto ev = protocol::event_payload::from_json(f.payload);
+void channel::do_event(protocol::frame& f) {
+    // The payload is not needed after this (the reply takes the refs and topic only).
+    auto ev = protocol::event_payload::from_json(std::move(f.payload));
     if (!ev) throw std::invalid_argument("bad event payload: " + ev.error().message());
-    value val = ev->value;
+    value val = std::move(ev->value);
     if (ev->type == protocol::event_type::form) {
         if (!val.is_string()) throw std::invalid_argument("form event value is not a string");
         auto decoded = decode_query(val.get<std::string>());
@@ -373,7 +374,7 @@ void channel::do_event(const protocol::frame& f) {
             socket_->clear_flash(val["key"].get<std::string>());
         else
             socket_->clear_flash();
-        return handle_changed(f, std::nullopt, value::object(), nullptr);
+        return handle_changed(&f, std::nullopt, value::object(), nullptr);
     }
     if (name.rfind("lv:", 0) == 0) throw std::invalid_argument("unknown LiveView event " + name);
 
@@ -383,21 +384,21 @@ void channel::do_event(const protocol::frame& f) {
         md.component = *ev->cid;
         md.event = name;
         md.params = val;
-        value diff = ep_.telemetry().run(telemetry_event::handle_event, md, [&] {
+        value diff = ep_.telemetry().run(telemetry_event::handle_event, std::move(md), [&] {
             return renderer_->component_event(*ev->cid, name, val, ctx);
         });
-        return handle_changed(f, std::nullopt, std::move(diff), &ctx);
+        return handle_changed(&f, std::nullopt, std::move(diff), &ctx);
     }
 
     telemetry_metadata md = meta();
     md.event = name;
     md.params = val;
-    event_result r = ep_.telemetry().run(telemetry_event::handle_event, md, [&] {
+    event_result r = ep_.telemetry().run(telemetry_event::handle_event, std::move(md), [&] {
         return view_->handle_event(name, val, *socket_);
     });
     if (r.reply && !r.reply->is_object())
         throw std::invalid_argument("handle_event replied with a non-map: " + inspect(*r.reply));
-    handle_changed(f, std::move(r.reply), value::object(), nullptr);
+    handle_changed(&f, std::move(r.reply), value::object(), nullptr);
 }
 
 void channel::do_link(const protocol::frame& f) {
@@ -409,18 +410,18 @@ void channel::do_link(const protocol::frame& f) {
     socket_->clear_flash();
     url_ = p->url;
     call_handle_params(params, p->url);
-    handle_changed(f, std::nullopt, value::object(), nullptr);
+    handle_changed(&f, std::nullopt, value::object(), nullptr);
 }
 
 void channel::do_info(const value& msg) {
     view_->handle_info(msg, *socket_);
-    handle_changed(std::nullopt, std::nullopt, value::object(), nullptr);
+    handle_changed(nullptr, std::nullopt, value::object(), nullptr);
 }
 
 void channel::do_send_update(const std::string& component, const value& id, const value& assigns) {
     render_context ctx = make_context();
     value diff = renderer_->update_component(component, id, assigns, ctx);
-    handle_changed(std::nullopt, std::nullopt, std::move(diff), &ctx);
+    handle_changed(nullptr, std::nullopt, std::move(diff), &ctx);
 }
 
 // --- after a callback ----------------------------------------------------------------------
@@ -441,7 +442,7 @@ void channel::apply_context(render_context& ctx) {
     ctx.navigation.reset();
 }
 
-void channel::handle_changed(const std::optional<protocol::frame>& request,
+void channel::handle_changed(const protocol::frame* request,
                              std::optional<value> reply_value, value base_diff,
                              render_context* extra) {
     if (extra) apply_context(*extra);
@@ -519,12 +520,12 @@ void channel::handle_changed(const std::optional<protocol::frame>& request,
 void channel::patch_from_child(const navigation& nav, value flash) {
     socket_->pending().navigation = nav;
     socket_->pending().changed_flash = flash.is_object() ? std::move(flash) : value::object();
-    handle_changed(std::nullopt, std::nullopt, value::object(), nullptr);
+    handle_changed(nullptr, std::nullopt, value::object(), nullptr);
 }
 
 value channel::render_diff(render_context& ctx) {
     telemetry_metadata md = meta();
-    value diff = ep_.telemetry().run(telemetry_event::render, md, [&] {
+    value diff = ep_.telemetry().run(telemetry_event::render, std::move(md), [&] {
         return renderer_->render(view_->render(*socket_), socket_->assigns(), ctx);
     });
     socket_->reset_temporary_assigns();
@@ -535,7 +536,7 @@ void channel::call_handle_params(const value& params, const std::string& uri) {
     telemetry_metadata md = meta();
     md.params = params;
     md.uri = uri;
-    ep_.telemetry().run(telemetry_event::handle_params, md,
+    ep_.telemetry().run(telemetry_event::handle_params, std::move(md),
                         [&] { view_->handle_params(params, uri, *socket_); });
 }
 
@@ -589,10 +590,8 @@ std::string channel::live_render(const std::string& name, const value& opts) {
 void channel::reply(const protocol::frame& request, bool ok, value response) {
     auto conn = conn_.lock();
     if (!conn) return;
-    protocol::reply r;
-    r.status = ok ? protocol::reply_status::ok : protocol::reply_status::error;
-    r.response = std::move(response);
-    conn->emit(protocol::make_reply(request, r));
+    conn->emit(protocol::make_reply(
+        request, ok ? protocol::reply_status::ok : protocol::reply_status::error, std::move(response)));
 }
 
 void channel::push_frame(std::string_view event, value payload) {

@@ -95,13 +95,13 @@ bool connection::call(std::string_view topic, value msg,
     return ch->call(std::move(msg), std::move(reply));
 }
 
-void connection::emit(const protocol::frame& f) {
+void connection::emit(protocol::frame f) {
     {
         std::lock_guard lock(channels_mutex_);
         if (closed_) return;
     }
     std::lock_guard lock(out_mutex_);
-    if (sink_) sink_(f);
+    if (sink_) sink_(std::move(f));
 }
 
 void connection::channel_ended(const channel* ch, std::optional<protocol::frame> last) {
@@ -110,26 +110,23 @@ void connection::channel_ended(const channel* ch, std::optional<protocol::frame>
         auto it = channels_.find(ch->topic());
         if (it != channels_.end() && it->second.get() == ch) channels_.erase(it);
     }
-    if (last) emit(*last);
+    if (last) emit(std::move(*last));
 }
 
 void connection::log(std::string_view line) const { ep_.log(line); }
 
 void connection::reply_error(const protocol::frame& request, value response, bool null_join_ref) {
-    protocol::reply r;
-    r.status = protocol::reply_status::error;
-    r.response = std::move(response);
-    protocol::frame out = protocol::make_reply(request, r);
+    protocol::frame out =
+        protocol::make_reply(request, protocol::reply_status::error, std::move(response));
     if (null_join_ref) out.join_ref.reset();
-    emit(out);
+    emit(std::move(out));
 }
 
 void connection::handle(protocol::frame f) {
     if (closed()) return;
     if (f.topic == protocol::phoenix_topic) {
         if (f.event == protocol::events::heartbeat) {
-            protocol::reply ok;
-            emit(protocol::make_reply(f, ok));
+            emit(protocol::make_reply(f, protocol::reply_status::ok, value::object()));
         } else {
             emit(protocol::make_unmatched_topic_reply(f));
         }
@@ -141,10 +138,12 @@ void connection::handle(protocol::frame f) {
         emit(protocol::make_unmatched_topic_reply(f));
         return;
     }
-    if (!ch->push(f)) {
-        log("view on " + f.topic + " has too many messages waiting; push " +
-            f.ref.value_or("null") + " refused");
-        reply_error(f, {{"reason", "overloaded"}}, false);
+    // The push takes the frame; the answer to a refused one needs its refs and topic only.
+    protocol::frame head{f.join_ref, f.ref, f.topic, {}, nullptr};
+    if (!ch->push(std::move(f))) {
+        log("view on " + head.topic + " has too many messages waiting; push " +
+            head.ref.value_or("null") + " refused");
+        reply_error(head, {{"reason", "overloaded"}}, false);
     }
 }
 

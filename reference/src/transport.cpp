@@ -83,8 +83,8 @@ std::shared_ptr<in_process_client> in_process_client::connect(endpoint& ep, valu
     auto conn = ep.connect(std::move(params), std::move(connect_info));
     std::shared_ptr<in_process_client> client(new in_process_client(conn, m));
     std::weak_ptr<in_process_client> w = client;
-    conn->set_sink([w](const protocol::frame& f) {
-        if (auto c = w.lock()) c->deliver(f);
+    conn->set_sink([w](protocol::frame f) {
+        if (auto c = w.lock()) c->deliver(std::move(f));
     });
     return client;
 }
@@ -101,10 +101,10 @@ void in_process_client::send(const protocol::frame& f) {
     else conn_->receive(protocol::encode(f));
 }
 
-void in_process_client::deliver(const protocol::frame& f) {
+void in_process_client::deliver(protocol::frame f) {
     item it;
     if (mode_ == mode::frames) {
-        it.frame = f;
+        it.frame = std::move(f);
     } else {
         try {
             it.text = encode_strict(f);

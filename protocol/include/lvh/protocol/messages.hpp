@@ -258,6 +258,9 @@ struct event_payload {
 
   nlohmann::json to_json() const;
   static result<event_payload> from_json(const nlohmann::json& j);
+  /// The same, taking `value`, `uploads`, `meta` and `extra` out of j instead of copying
+  /// them; j is left valid but unspecified, on success and on error alike.
+  static result<event_payload> from_json(nlohmann::json&& j);
   friend bool operator==(const event_payload&, const event_payload&) = default;
 };
 
@@ -296,6 +299,9 @@ frame make_server_push(std::string topic, std::string event, nlohmann::json payl
                        std::optional<std::string> join_ref);
 /// The reply to `request`: same join_ref, ref and topic.
 frame make_reply(const frame& request, const reply& r);
+/// The same as `make_reply(request, reply{status, response})`, with the response moved into
+/// the payload rather than copied (a server's diff can be large).
+frame make_reply(const frame& request, reply_status status, nlohmann::json response);
 /// Phoenix's answer to a push on a topic with no channel: error "unmatched topic", join_ref null.
 frame make_unmatched_topic_reply(const frame& request);
 /// Channel crashed / closed: the socket layer puts the join_ref in both ref slots.

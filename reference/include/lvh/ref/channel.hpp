@@ -95,14 +95,15 @@ private:
     void guarded(const std::function<void()>& fn);
 
     void do_join(join_request& req);
-    void do_push(const protocol::frame& f);
-    void do_event(const protocol::frame& f);
+    void do_push(protocol::frame& f);
+    void do_event(protocol::frame& f);
     void do_link(const protocol::frame& f);
     void do_info(const value& msg);
     void do_send_update(const std::string& component, const value& id, const value& assigns);
 
-    // After a callback: navigation, render, reply or push. ref: the push being answered.
-    void handle_changed(const std::optional<protocol::frame>& request, std::optional<value> reply,
+    // After a callback: navigation, render, reply or push. request: the push being answered,
+    // null when none.
+    void handle_changed(const protocol::frame* request, std::optional<value> reply,
                         value base_diff, render_context* extra);
     value render_diff(render_context& ctx);
     void apply_context(render_context& ctx);

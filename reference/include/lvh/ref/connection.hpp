@@ -28,7 +28,8 @@ class channel;
 
 class connection : public std::enable_shared_from_this<connection> {
 public:
-    using sink = std::function<void(const protocol::frame&)>;
+    // Takes each frame by value: a sink may keep it without a copy.
+    using sink = std::function<void(protocol::frame)>;
 
     // Use endpoint::connect. session: the verified HTTP session, null when the CSRF check
     // failed (then every join is stale).
@@ -67,7 +68,7 @@ public:
     bool call(std::string_view topic, value msg, std::function<void(std::optional<value>)> reply);
 
     // --- for channels
-    void emit(const protocol::frame& f);
+    void emit(protocol::frame f);
     // The channel ended: forget it (if it still holds the topic), then send its last frame.
     void channel_ended(const channel* ch, std::optional<protocol::frame> last);
     void log(std::string_view line) const;
