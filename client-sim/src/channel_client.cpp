@@ -102,7 +102,10 @@ void channel::start_timeout(const std::shared_ptr<pending_push>& p) {
 void channel::send_push(std::shared_ptr<pending_push> p) {
   start_timeout(p);
   awaiting_[p->ref] = p;
-  socket_.send_frame(protocol::make_push(topic_, p->event, p->payload, join_ref_, p->ref));
+  // A push is sent once (phoenix.js only resends joins): its event and payload move into
+  // the frame, whose copy in the sent log is the one kept.
+  socket_.send_frame(protocol::make_push(topic_, std::move(p->event), std::move(p->payload),
+                                         join_ref_, p->ref));
 }
 
 std::string channel::push(std::string event, nlohmann::json payload, reply_handler on_reply,
@@ -182,19 +185,18 @@ void channel::trigger_close() {
 }
 
 void channel::handle_reply(const protocol::frame& f) {
-  auto decoded = protocol::reply::from_frame(f);
+  // What protocol::reply::from_frame accepts ({"status": "ok"|"error", "response": {…}})
+  // gives the same result as the fallback for other shapes, which phoenix.js does not
+  // check either: the status when it is a string, else "error", and the response as sent.
   reply_result r;
   r.ref = f.ref.value_or("");
-  if (decoded) {
-    r.status = decoded->status == protocol::reply_status::ok ? "ok" : "error";
-    r.response = decoded->response;
-  } else {
-    // A reply of an unknown shape still answers its push (phoenix.js does not check it).
-    r.status = f.payload.contains("status") && f.payload["status"].is_string()
-                   ? f.payload["status"].get<std::string>()
-                   : "error";
-    r.response = f.payload.contains("response") ? f.payload["response"] : nlohmann::json::object();
-  }
+  const nlohmann::json& payload = f.payload;
+  const auto status = payload.find("status");
+  r.status = status != payload.end() && status->is_string()
+                 ? status->get_ref<const std::string&>()
+                 : std::string("error");
+  if (const auto response = payload.find("response"); response != payload.end())
+    r.response = *response;
   if (join_pending_ && r.ref == join_ref_) {
     join_pending_ = false;
     if (join_timer_) socket_.clock_.clear_timeout(join_timer_);
