@@ -200,20 +200,21 @@ dom::node* closest_binding(client_profile p, dom::node& start, std::string_view 
 template <class Fn>
 void walk_elements(dom::node& root, Fn&& fn) {
   std::vector<dom::node*> stack;
-  for (auto it = root.children().rbegin(); it != root.children().rend(); ++it)
-    stack.push_back(it->get());
+  stack.reserve(64);
+  auto push_children = [&stack](const dom::node& parent) {
+    for (auto it = parent.children().rbegin(); it != parent.children().rend(); ++it)
+      if ((*it)->is_element()) stack.push_back(it->get());
+  };
+  push_children(root);
   while (!stack.empty()) {
     dom::node* n = stack.back();
     stack.pop_back();
-    if (!n->is_element()) continue;
     if constexpr (std::is_same_v<decltype(fn(*n)), bool>) {
       if (!fn(*n)) return;
     } else {
       fn(*n);
     }
-    if (n->tag() == "template") continue;
-    for (auto it = n->children().rbegin(); it != n->children().rend(); ++it)
-      stack.push_back(it->get());
+    if (n->tag() != "template") push_children(*n);
   }
 }
 
@@ -223,6 +224,12 @@ std::vector<dom::node*> all_with_attribute(dom::node& root, std::string_view nam
     if (n.has_attribute(name)) out.push_back(&n);
   });
   return out;
+}
+
+// {"data": {}}: the default arguments of most bindings' JS.exec.
+const json& empty_data_args() {
+  static const json args = {{"data", json::object()}};
+  return args;
 }
 
 bool is_cid(std::string_view s) {
@@ -990,7 +997,7 @@ void dispatcher::click(dom::node& el) {
     note_skip("pending");
     return;
   }
-  exec(*target, *phx_event, json{{"data", json::object()}},
+  exec(*target, *phx_event, empty_data_args(),
        [&](const std::string& name, const push_opts& o, const json& data) {
          push_event(*target, "click", name, o, data);
        });
@@ -1011,7 +1018,7 @@ void dispatcher::link(dom::node& el) {
   if (p_ >= client_profile::v1_0) {
     const std::string* phx_click = attr(el, "phx-click");
     if (phx_click && !phx_click->empty())
-      exec(el, *phx_click, json{{"data", json::object()}},
+      exec(el, *phx_click, empty_data_args(),
            [&](const std::string& name, const push_opts& o, const json& data) {
              push_event(el, "click", name, o, data);
            });
@@ -1128,7 +1135,7 @@ void dispatcher::focus(dom::node& el, bool focus_in) {
     push_event(el, kind, *own, push_opts{}, json::object());
     return;
   }
-  exec(el, *own, json{{"data", json::object()}},
+  exec(el, *own, empty_data_args(),
        [&](const std::string& name, const push_opts& o, const json& d) {
          push_event(el, kind, name, o, d);
        });
@@ -1153,7 +1160,7 @@ void dispatcher::window_focus(bool focus_in) {
       push_event(*w, kind, phx_event, push_opts{}, json::object());
       continue;
     }
-    exec(*w, phx_event, json{{"data", json::object()}},
+    exec(*w, phx_event, empty_data_args(),
          [&](const std::string& name, const push_opts& o, const json& d) {
            push_event(*w, kind, name, o, d);
          });

@@ -184,7 +184,7 @@ void channel::trigger_close() {
   if (cb) cb();
 }
 
-void channel::handle_reply(const protocol::frame& f) {
+void channel::handle_reply(protocol::frame& f) {
   // What protocol::reply::from_frame accepts ({"status": "ok"|"error", "response": {…}})
   // gives the same result as the fallback for other shapes, which phoenix.js does not
   // check either: the status when it is a string, else "error", and the response as sent.
@@ -195,8 +195,19 @@ void channel::handle_reply(const protocol::frame& f) {
   r.status = status != payload.end() && status->is_string()
                  ? status->get_ref<const std::string&>()
                  : std::string("error");
-  if (const auto response = payload.find("response"); response != payload.end())
-    r.response = *response;
+  // The response is lent to the reply rather than copied: the frame, which nothing else
+  // can reach before it is logged, gets it back once the handlers ran.
+  struct lent_response {
+    nlohmann::json* from;
+    reply_result& to;
+    ~lent_response() {
+      if (from) *from = std::move(to.response);
+    }
+  } lent{nullptr, r};
+  if (const auto response = f.payload.find("response"); response != f.payload.end()) {
+    lent.from = &*response;
+    r.response = std::move(*response);
+  }
   if (join_pending_ && r.ref == join_ref_) {
     join_pending_ = false;
     if (join_timer_) socket_.clock_.clear_timeout(join_timer_);
@@ -416,7 +427,7 @@ void channel_client::handle_frame(protocol::frame frame) {
     protocol::frame& f;
     ~fill() { log[at] = std::move(f); }
   } logged{received_, slot, frame};
-  const protocol::frame* f = &frame;
+  protocol::frame* f = &frame;
   {
   ++dispatching_;
   struct guard {

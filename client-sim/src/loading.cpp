@@ -85,16 +85,17 @@ void set_bool_property(dom::node& el, std::string_view prop, bool on) {
 template <class Fn>
 void walk(dom::node& root, Fn&& fn) {
   std::vector<dom::node*> stack;
-  for (auto it = root.children().rbegin(); it != root.children().rend(); ++it)
-    stack.push_back(it->get());
+  stack.reserve(64);
+  auto push_children = [&stack](const dom::node& parent) {
+    for (auto it = parent.children().rbegin(); it != parent.children().rend(); ++it)
+      if ((*it)->is_element()) stack.push_back(it->get());
+  };
+  push_children(root);
   while (!stack.empty()) {
     dom::node* n = stack.back();
     stack.pop_back();
-    if (!n->is_element()) continue;
     fn(*n);
-    if (n->tag() == "template") continue;
-    for (auto it = n->children().rbegin(); it != n->children().rend(); ++it)
-      stack.push_back(it->get());
+    if (n->tag() != "template") push_children(*n);
   }
 }
 
