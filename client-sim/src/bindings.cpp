@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <functional>
 #include <map>
+#include <type_traits>
 
 namespace lvh::sim {
 
@@ -195,18 +195,26 @@ dom::node* closest_binding(client_profile p, dom::node& start, std::string_view 
   }
 }
 
-void walk_elements(dom::node& root, const std::function<void(dom::node&)>& fn) {
+// The elements under `root` in document order (not into <template>), until `fn` returns
+// false when it returns bool.
+template <class Fn>
+void walk_elements(dom::node& root, Fn&& fn) {
   std::vector<dom::node*> stack;
-  for (auto it = root.children().rbegin(); it != root.children().rend(); ++it)
-    stack.push_back(it->get());
+  stack.reserve(64);
+  auto push_children = [&stack](const dom::node& parent) {
+    for (auto it = parent.children().rbegin(); it != parent.children().rend(); ++it)
+      if ((*it)->is_element()) stack.push_back(it->get());
+  };
+  push_children(root);
   while (!stack.empty()) {
     dom::node* n = stack.back();
     stack.pop_back();
-    if (!n->is_element()) continue;
-    fn(*n);
-    if (n->tag() == "template") continue;
-    for (auto it = n->children().rbegin(); it != n->children().rend(); ++it)
-      stack.push_back(it->get());
+    if constexpr (std::is_same_v<decltype(fn(*n)), bool>) {
+      if (!fn(*n)) return;
+    } else {
+      fn(*n);
+    }
+    if (n->tag() != "template") push_children(*n);
   }
 }
 
@@ -216,6 +224,12 @@ std::vector<dom::node*> all_with_attribute(dom::node& root, std::string_view nam
     if (n.has_attribute(name)) out.push_back(&n);
   });
   return out;
+}
+
+// {"data": {}}: the default arguments of most bindings' JS.exec.
+const json& empty_data_args() {
+  static const json args = {{"data", json::object()}};
+  return args;
 }
 
 bool is_cid(std::string_view s) {
@@ -388,7 +402,8 @@ class dispatcher {
       dom::node* found = nullptr;
       if (view) {
         walk_elements(*view, [&](dom::node& n) {
-          if (!found && cid_of(n) == cid) found = &n;
+          if (cid_of(n) == cid) found = &n;
+          return !found;
         });
       }
       if (!view || !found) {
@@ -451,8 +466,10 @@ class dispatcher {
 
   // JS.exec over the binding's value: a command list (0.18+) or a plain event name.
   // `push` runs the client's default push with the merged arguments.
+  // `push(name, opts, data)`.
+  template <class Push>
   void exec(dom::node& source, const std::string& phx_event, const json& default_args,
-            const std::function<void(const std::string&, const push_opts&, const json&)>& push);
+            Push&& push);
   void push_event(dom::node& source, const std::string& type, const std::string& phx_event,
                   const push_opts& o, const json& data);
   void push_input(dom::node& input, dom::node* dispatcher_el, const std::string& phx_event,
@@ -483,9 +500,9 @@ class dispatcher {
   interaction_state local_;
 };
 
-void dispatcher::exec(
-    dom::node& source, const std::string& phx_event, const json& default_args,
-    const std::function<void(const std::string&, const push_opts&, const json&)>& push) {
+template <class Push>
+void dispatcher::exec(dom::node& source, const std::string& phx_event, const json& default_args,
+                      Push&& push) {
   auto opts_from = [&](const json& args, std::string& event_name) {
     push_opts o;
     event_name = phx_event;
@@ -497,9 +514,10 @@ void dispatcher::exec(
     return o;
   };
   if (p_ == client_profile::v0_15 || phx_event.empty() || phx_event[0] != '[') {
-    std::string name;
-    push_opts o = opts_from(json::object(), name);
-    push(phx_event, o, default_args.value("data", json::object()));
+    // A plain event name: the default arguments' data as it is.
+    static const json no_data = json::object();
+    const auto data = default_args.find("data");
+    push(phx_event, push_opts{}, data != default_args.end() ? *data : no_data);
     return;
   }
   json commands = json::parse(phx_event, nullptr, false);
@@ -552,7 +570,9 @@ void dispatcher::push_event(dom::node& source, const std::string& type,
   const std::string* own = attr(source, "phx-target");
   const std::string* target = o.target && p_ >= client_profile::v0_18 ? &*o.target : own;
   for (const target_ctx& tc : within_targets(source, target, &source)) {
-    json payload = {{"type", type}, {"event", phx_event}};
+    json payload = json::object();
+    payload["type"] = type;
+    payload["event"] = phx_event;
     payload["value"] = extract_meta(source, data, o.value, p_ >= client_profile::v0_20);
     if (auto cid = target_cid(source, tc.view, tc, o)) payload["cid"] = *cid;
     loading_request lr;
@@ -977,7 +997,7 @@ void dispatcher::click(dom::node& el) {
     note_skip("pending");
     return;
   }
-  exec(*target, *phx_event, json{{"data", json::object()}},
+  exec(*target, *phx_event, empty_data_args(),
        [&](const std::string& name, const push_opts& o, const json& data) {
          push_event(*target, "click", name, o, data);
        });
@@ -998,7 +1018,7 @@ void dispatcher::link(dom::node& el) {
   if (p_ >= client_profile::v1_0) {
     const std::string* phx_click = attr(el, "phx-click");
     if (phx_click && !phx_click->empty())
-      exec(el, *phx_click, json{{"data", json::object()}},
+      exec(el, *phx_click, empty_data_args(),
            [&](const std::string& name, const push_opts& o, const json& data) {
              push_event(el, "click", name, o, data);
            });
@@ -1115,7 +1135,7 @@ void dispatcher::focus(dom::node& el, bool focus_in) {
     push_event(el, kind, *own, push_opts{}, json::object());
     return;
   }
-  exec(el, *own, json{{"data", json::object()}},
+  exec(el, *own, empty_data_args(),
        [&](const std::string& name, const push_opts& o, const json& d) {
          push_event(el, kind, name, o, d);
        });
@@ -1140,7 +1160,7 @@ void dispatcher::window_focus(bool focus_in) {
       push_event(*w, kind, phx_event, push_opts{}, json::object());
       continue;
     }
-    exec(*w, phx_event, json{{"data", json::object()}},
+    exec(*w, phx_event, empty_data_args(),
          [&](const std::string& name, const push_opts& o, const json& d) {
            push_event(*w, kind, name, o, d);
          });

@@ -335,33 +335,40 @@ std::string browser::view_html(std::string_view view_id) const {
   return v && v->el ? dom::serialize_children(*v->el) : std::string();
 }
 
+namespace {
+
+view_info info_of(const browser::view_state& v, const std::string& main_id) {
+  view_info i;
+  i.id = v.id;
+  i.topic = "lv:" + v.id;
+  if (!v.parent_id.empty()) i.parent_id = v.parent_id;
+  i.main = v.id == main_id && v.parent_id.empty();
+  i.joined = v.joined;
+  i.join_count = v.join_count;
+  i.container = v.el;
+  return i;
+}
+
+}  // namespace
+
 std::vector<view_info> browser::views() const {
   std::vector<view_info> out;
-  for (const auto& [id, v] : views_) {
-    if (v->destroyed) continue;
-    view_info i;
-    i.id = v->id;
-    i.topic = "lv:" + v->id;
-    if (!v->parent_id.empty()) i.parent_id = v->parent_id;
-    i.main = v->id == main_id_ && v->parent_id.empty();
-    i.joined = v->joined;
-    i.join_count = v->join_count;
-    i.container = v->el;
-    out.push_back(std::move(i));
-  }
+  for (const auto& [id, v] : views_)
+    if (!v->destroyed) out.push_back(info_of(*v, main_id_));
   return out;
 }
 
+// views_ is keyed by view id: one entry at most.
 std::optional<view_info> browser::view(std::string_view id) const {
-  for (auto& i : views())
-    if (i.id == id) return i;
-  return std::nullopt;
+  const view_state* v = view_by_id(id);
+  if (!v || v->destroyed) return std::nullopt;
+  return info_of(*v, main_id_);
 }
 
 std::optional<view_info> browser::main_view() const {
-  for (auto& i : views())
-    if (i.main) return i;
-  return std::nullopt;
+  const view_state* v = view_by_id(main_id_);
+  if (!v || v->destroyed || !v->parent_id.empty()) return std::nullopt;
+  return info_of(*v, main_id_);
 }
 
 dom::node& browser::find(std::string_view selector, const text_filter& filter) {
@@ -1195,7 +1202,7 @@ void browser::push_components_destroyed(view_state& v, const std::vector<int>& c
 }
 
 void browser::apply_reply(view_state& v, const reply_result& r,
-                          std::optional<std::string> hook_event) {
+                          const std::optional<std::string>& hook_event) {
   if (!r.ok()) {
     if (r.status == "timeout") {
       errors_.push_back("push timed out on " + v.id);
@@ -1203,22 +1210,38 @@ void browser::apply_reply(view_state& v, const reply_result& r,
     }
     return;
   }
-  auto reply = protocol::event_reply::from_json(r.response);
-  if (!reply) {
-    errors_.push_back("reply on " + v.id + ": " + reply.error().message());
-    return;
+  // The usual reply holds a diff only (or nothing): event_reply::from_json would accept it
+  // as it is, so only other replies go through it (and are decoded into copies).
+  const nlohmann::json& response = r.response;
+  const nlohmann::json* diff = nullptr;
+  std::optional<protocol::event_reply> reply;
+  const auto d = response.is_object() ? response.find("diff") : response.end();
+  if (response.is_object() &&
+      (d == response.end() ? response.empty() : response.size() == 1 && d->is_object())) {
+    if (d != response.end()) diff = &*d;
+  } else {
+    auto decoded = protocol::event_reply::from_json(response);
+    if (!decoded) {
+      errors_.push_back("reply on " + v.id + ": " + decoded.error().message());
+      return;
+    }
+    reply = std::move(*decoded);
+    if (reply->diff) diff = &*reply->diff;
   }
   // A hook's pushEvent callback runs with every ok reply: with the diff's `r`, else with
   // nothing (null), also when the diff itself waits for a join or a live navigation.
   nlohmann::json hook_answer = nullptr;
-  if (reply->diff) {
-    if (reply->diff->is_object() && reply->diff->contains("r")) hook_answer = (*reply->diff)["r"];
+  if (diff) {
+    if (const auto answer = diff->find("r"); answer != diff->end()) hook_answer = *answer;
+    // The diff moves on: out of the decoded reply, or copied from the frame's.
+    nlohmann::json diff_json = reply ? std::move(*reply->diff) : *diff;
     if (v.join_pending || (pending_link_ && waits_for_link(v)))
-      v.pending.emplace_back(*reply->diff, std::nullopt);
+      v.pending.emplace_back(std::move(diff_json), std::nullopt);
     else
-      update_view(v, *reply->diff, std::nullopt);
+      update_view(v, std::move(diff_json), std::nullopt);
   }
   if (hook_event) hook_replies_.push_back({v.id, *hook_event, std::move(hook_answer)});
+  if (!reply) return;
   if (reply->redirect) on_redirect(reply->redirect->to_json());
   if (reply->live_patch) on_live_patch(v, reply->live_patch->to_json());
   if (reply->live_redirect) on_live_redirect(reply->live_redirect->to_json());
@@ -1558,7 +1581,8 @@ void browser::push_effect(const effect& e, std::function<void(const reply_result
   // The client takes a ref for every push, marking elements or not.
   std::optional<std::uint64_t> ref = v->loading.put_ref(*document_, e.loading);
   std::optional<std::string> hook_event;
-  if (e.payload.is_object() && e.payload.value("type", "") == "hook")
+  if (const auto type = e.payload.find("type");
+      type != e.payload.end() && type->is_string() && type->get_ref<const std::string&>() == "hook")
     hook_event = e.payload.value("event", "");
   record_sent(v->id, e.channel_event, e.payload);
   // ≤0.20: the controls whose phx-feedback-for elements show again once the reply is in
@@ -1573,11 +1597,11 @@ void browser::push_effect(const effect& e, std::function<void(const reply_result
         if (!(c->tag() == "input" && input_type(*c) == "image")) feedback.push_back(c);
     }
   }
-  const std::string id = v->id;
   auto replied = std::exchange(next_push_replied_, nullptr);
   v->ch->push(
       e.channel_event, e.payload,
-      [this, id, ref, hook_event, replied, feedback, then](const reply_result& r) {
+      [this, id = v->id, ref, hook_event = std::move(hook_event), replied = std::move(replied),
+       feedback = std::move(feedback), then = std::move(then)](const reply_result& r) {
         view_state* cur = view_by_id(id);
         if (!cur) return;
         // The reply's diff is patched after undoRefs, but for 0.18, which undoes (and
@@ -1671,15 +1695,8 @@ dispatch_result browser::act(dom::node* el, const action& a, std::string_view ev
   ctx.interactions = &in_->interactions;
   ctx.page_url = url_;
   dom::node& target = el ? *el : *document_;
-  dispatch_result r;
-  if (a.kind == action_kind::click) {
-    bool link = false;
-    for (const dom::node* n = &target; n; n = n->parent())
-      if (n->is_element() && n->has_attribute("data-phx-link")) link = true;
-    r = link ? click_link(ctx, target) : dispatch(ctx, target, a);
-  } else {
-    r = dispatch(ctx, target, a);
-  }
+  // A click inside a live link is click_link's, which is what dispatch does with a click.
+  dispatch_result r = dispatch(ctx, target, a);
   if (r.effects.empty()) {
     settle();
     return r;
@@ -1687,6 +1704,9 @@ dispatch_result browser::act(dom::node* el, const action& a, std::string_view ev
   const bool rate_limited = el && !event_type.empty();
   if (!rate_limited) {
     run_effects(r);
+  } else if (!rate_limiter::limits(*el)) {
+    // Called at once and not kept: the effects need no copy.
+    in_->limiter.submit(*el, event_type, a.key, [this, &r] { run_effects(r); });
   } else {
     const std::uint64_t page = in_->page;
     std::weak_ptr<bool> alive = alive_;

@@ -102,7 +102,10 @@ void channel::start_timeout(const std::shared_ptr<pending_push>& p) {
 void channel::send_push(std::shared_ptr<pending_push> p) {
   start_timeout(p);
   awaiting_[p->ref] = p;
-  socket_.send_frame(protocol::make_push(topic_, p->event, p->payload, join_ref_, p->ref));
+  // A push is sent once (phoenix.js only resends joins): its event and payload move into
+  // the frame, whose copy in the sent log is the one kept.
+  socket_.send_frame(protocol::make_push(topic_, std::move(p->event), std::move(p->payload),
+                                         join_ref_, p->ref));
 }
 
 std::string channel::push(std::string event, nlohmann::json payload, reply_handler on_reply,
@@ -181,19 +184,29 @@ void channel::trigger_close() {
   if (cb) cb();
 }
 
-void channel::handle_reply(const protocol::frame& f) {
-  auto decoded = protocol::reply::from_frame(f);
+void channel::handle_reply(protocol::frame& f) {
+  // What protocol::reply::from_frame accepts ({"status": "ok"|"error", "response": {…}})
+  // gives the same result as the fallback for other shapes, which phoenix.js does not
+  // check either: the status when it is a string, else "error", and the response as sent.
   reply_result r;
   r.ref = f.ref.value_or("");
-  if (decoded) {
-    r.status = decoded->status == protocol::reply_status::ok ? "ok" : "error";
-    r.response = decoded->response;
-  } else {
-    // A reply of an unknown shape still answers its push (phoenix.js does not check it).
-    r.status = f.payload.contains("status") && f.payload["status"].is_string()
-                   ? f.payload["status"].get<std::string>()
-                   : "error";
-    r.response = f.payload.contains("response") ? f.payload["response"] : nlohmann::json::object();
+  const nlohmann::json& payload = f.payload;
+  const auto status = payload.find("status");
+  r.status = status != payload.end() && status->is_string()
+                 ? status->get_ref<const std::string&>()
+                 : std::string("error");
+  // The response is lent to the reply rather than copied: the frame, which nothing else
+  // can reach before it is logged, gets it back once the handlers ran.
+  struct lent_response {
+    nlohmann::json* from;
+    reply_result& to;
+    ~lent_response() {
+      if (from) *from = std::move(to.response);
+    }
+  } lent{nullptr, r};
+  if (const auto response = f.payload.find("response"); response != f.payload.end()) {
+    lent.from = &*response;
+    r.response = std::move(*response);
   }
   if (join_pending_ && r.ref == join_ref_) {
     join_pending_ = false;
@@ -414,7 +427,7 @@ void channel_client::handle_frame(protocol::frame frame) {
     protocol::frame& f;
     ~fill() { log[at] = std::move(f); }
   } logged{received_, slot, frame};
-  const protocol::frame* f = &frame;
+  protocol::frame* f = &frame;
   {
   ++dispatching_;
   struct guard {

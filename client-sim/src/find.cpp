@@ -81,6 +81,7 @@ std::vector<node*> find_all(const node& root, std::string_view selector, const t
 
 node& find_one(const node& root, std::string_view selector, const text_filter& filter) {
   const auto nodes = dom::query_all(root, parse_selector(root, selector));
+  if (filter.empty() && nodes.size() == 1) return *nodes.front();
   const std::string sel = inspect_string(selector);
   if (nodes.empty())
     throw usage_error(usage_errc::selector_no_match, "selector " + sel + " matched no element within:",

@@ -7,7 +7,6 @@
 #include "class_list.hpp"
 
 #include <algorithm>
-#include <functional>
 #include <optional>
 #include <sstream>
 
@@ -37,6 +36,18 @@ using detail::remove_class;
 bool has_class(const dom::node& el, const std::string& name) {
   auto tokens = class_tokens(el);
   return std::find(tokens.begin(), tokens.end(), name) != tokens.end();
+}
+
+// remove_class for each loading class `keep` does not keep, in one rewrite of the
+// attribute: the result of removing them one by one.
+template <class Keep>
+void remove_loading_classes(dom::node& el, Keep keep) {
+  if (!el.has_attribute("class")) return;
+  auto tokens = class_tokens(el);
+  for (const auto& c : loading_classes())
+    if (!keep(c)) tokens.erase(std::remove(tokens.begin(), tokens.end(), c), tokens.end());
+  if (tokens.empty()) el.remove_attribute("class");
+  else el.set_attribute("class", detail::join_tokens(tokens));
 }
 
 // element.innerText = text, as the oracle's jsdom does it (text replaces the children).
@@ -71,18 +82,20 @@ void set_bool_property(dom::node& el, std::string_view prop, bool on) {
   }
 }
 
-void walk(dom::node& root, const std::function<void(dom::node&)>& fn) {
+template <class Fn>
+void walk(dom::node& root, Fn&& fn) {
   std::vector<dom::node*> stack;
-  for (auto it = root.children().rbegin(); it != root.children().rend(); ++it)
-    stack.push_back(it->get());
+  stack.reserve(64);
+  auto push_children = [&stack](const dom::node& parent) {
+    for (auto it = parent.children().rbegin(); it != parent.children().rend(); ++it)
+      if ((*it)->is_element()) stack.push_back(it->get());
+  };
+  push_children(root);
   while (!stack.empty()) {
     dom::node* n = stack.back();
     stack.pop_back();
-    if (!n->is_element()) continue;
     fn(*n);
-    if (n->tag() == "template") continue;
-    for (auto it = n->children().rbegin(); it != n->children().rend(); ++it)
-      stack.push_back(it->get());
+    if (n->tag() != "template") push_children(*n);
   }
 }
 
@@ -247,7 +260,7 @@ std::vector<dom::node*> loading_state::undo(dom::node& document, std::uint64_t r
                           profile_ >= client_profile::v0_18 && *disabled_val == "true");
         el.remove_attribute("data-phx-disabled");
       }
-      for (const auto& c : loading_classes()) remove_class(el, c);
+      remove_loading_classes(el, [](const std::string&) { return false; });
       restore_text(el);
       unlocked.push_back(&el);
     }
@@ -286,8 +299,9 @@ std::vector<dom::node*> loading_state::undo(dom::node& document, std::uint64_t r
         }
         restore_text(el);
       }
-      for (const auto& c : loading_classes())
-        if (c != "phx-submit-loading" || can_undo_loading) remove_class(el, c);
+      remove_loading_classes(el, [&](const std::string& c) {
+        return c == "phx-submit-loading" && !can_undo_loading;
+      });
     }
     if ((!loading_ref || *loading_ref <= ref) && (!lock_ref || *lock_ref <= ref))
       el.remove_attribute("data-phx-ref-src");

@@ -126,6 +126,10 @@ void rate_limiter::trigger_cycle(const dom::node& el, bool blur_cycle,
   if (trigger) trigger();
 }
 
+bool rate_limiter::limits(const dom::node& el) {
+  return el.has_attribute("phx-debounce") || el.has_attribute("phx-throttle");
+}
+
 rate_decision rate_limiter::submit(const dom::node& el, std::string_view event_type,
                                    std::string_view key, std::function<void()> fire,
                                    std::function<bool()> still_there) {

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -76,6 +79,49 @@ TEST_F(fixture, RepliesAreMatchedByRefNotByOrder) {
   socket.drain();
   EXPECT_EQ(got, (std::vector<std::string>{"b:B", "a:A"}));
   EXPECT_NE(a, b);
+}
+
+TEST_F(fixture, RepliesOfAnyShapeAnswerTheirPushAndAreLoggedAsReceived) {
+  t.on("phx_join", {sim::reply_ok()});
+  connect();
+  auto& ch = open();
+  ch.join();
+  socket.drain();
+  // payload of the reply -> (status, response) the push's handler gets
+  const std::vector<std::tuple<json, std::string, json>> cases{
+      {{{"status", "ok"}, {"response", {{"v", 1}}}}, "ok", {{"v", 1}}},
+      {{{"status", "error"}, {"response", {{"reason", "r"}}}, {"more", 1}}, "error", {{"reason", "r"}}},
+      {{{"status", "weird"}, {"response", {1, 2}}}, "weird", {1, 2}},
+      {{{"status", 5}, {"response", {{"v", 2}}}}, "error", {{"v", 2}}},
+      {{{"response", "x"}}, "error", "x"},
+      {{{"status", "ok"}}, "ok", json::object()},
+  };
+  std::vector<std::pair<std::string, json>> got;
+  for (std::size_t i = 0; i < cases.size(); ++i)
+    ch.push("event", {{"n", i}}, [&](const sim::reply_result& r) { got.emplace_back(r.status, r.response); });
+  std::vector<frame> replies;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const frame request = sent("event").at(i);
+    EXPECT_EQ(request.payload, (json{{"n", i}}));  // the sent log keeps what was pushed
+    frame reply = lvh::protocol::make_reply(request, {lvh::protocol::reply_status::ok, json::object(), json::object()});
+    reply.payload = std::get<0>(cases[i]);
+    replies.push_back(reply);
+    t.push(reply);
+  }
+  socket.drain();
+  ASSERT_EQ(got.size(), cases.size());
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    EXPECT_EQ(got[i].first, std::get<1>(cases[i])) << i;
+    EXPECT_EQ(got[i].second, std::get<2>(cases[i])) << i;
+  }
+  std::vector<json> logged;
+  for (const auto& f : socket.sent())
+    if (f.event == "event") logged.push_back(f.payload);
+  ASSERT_EQ(logged.size(), cases.size());
+  for (std::size_t i = 0; i < cases.size(); ++i) EXPECT_EQ(logged[i], (json{{"n", i}}));
+  const auto& received = socket.received();
+  ASSERT_GE(received.size(), replies.size());
+  EXPECT_TRUE(std::equal(replies.begin(), replies.end(), received.end() - static_cast<std::ptrdiff_t>(replies.size())));
 }
 
 TEST_F(fixture, LifecycleFramesWithAnotherJoinRefAreDropped) {

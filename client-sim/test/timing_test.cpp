@@ -79,6 +79,25 @@ TEST(rate_limiter, no_attribute_fires_at_once) {
   EXPECT_EQ(n, 1);
 }
 
+TEST(rate_limiter, limits_says_whether_a_call_may_be_kept) {
+  fixture f(R"(<button id="b">x</button><input id="d" phx-debounce=""><input id="t" phx-throttle="blur">)");
+  EXPECT_FALSE(sim::rate_limiter::limits(f.at("#b")));
+  EXPECT_TRUE(sim::rate_limiter::limits(f.at("#d")));
+  EXPECT_TRUE(sim::rate_limiter::limits(f.at("#t")));
+  for (auto p : {client_profile::v0_15, client_profile::v0_20, client_profile::v1_2}) {
+    sim::virtual_clock c;
+    sim::rate_limiter rl(p, c);
+    int n = 0;
+    for (const char* type : {"click", "keydown", "blur", "focusout"})
+      EXPECT_EQ(rl.submit(f.at("#b"), type, "", [&] { ++n; }), sim::rate_decision::fired);
+    EXPECT_EQ(n, 4);
+    // Nothing was kept: no timer, and a blur calls nothing again.
+    EXPECT_EQ(c.pending(), 0u);
+    rl.blur(f.at("#b"));
+    EXPECT_EQ(n, 4);
+  }
+}
+
 TEST(rate_limiter, debounce_keeps_only_the_last_call) {
   fixture f(R"(<input id="i" phx-debounce="100">)");
   sim::virtual_clock c;

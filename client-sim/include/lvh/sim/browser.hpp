@@ -243,7 +243,8 @@ class browser {
   void undo_ref(view_state& v, std::uint64_t ref);
   void sync_children(view_state& v);
   void push_components_destroyed(view_state& v, const std::vector<int>& cids);
-  void apply_reply(view_state& v, const reply_result& r, std::optional<std::string> hook_event);
+  void apply_reply(view_state& v, const reply_result& r,
+                   const std::optional<std::string>& hook_event);
   void apply_pending(view_state& v);
   void apply_title(const std::optional<std::string>& t, bool mount, bool main);
   void deliver_events(view_state& v, const nlohmann::json& events);

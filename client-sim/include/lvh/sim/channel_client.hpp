@@ -118,7 +118,7 @@ class channel {
   void trigger_error();
   void trigger_close();
   bool can_push() const;
-  void handle_reply(const protocol::frame& f);
+  void handle_reply(protocol::frame& f);  // lends f's response to the handler
 
   channel_client& socket_;
   std::string topic_;

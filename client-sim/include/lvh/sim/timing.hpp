@@ -87,6 +87,10 @@ class rate_limiter {
                        std::function<void()> fire,
                        std::function<bool()> still_there = nullptr);
 
+  /// Whether `el` is rate-limited at all (phx-debounce or phx-throttle): `submit` keeps
+  /// `fire` for later only for such elements; for others it calls it at once.
+  static bool limits(const dom::node& el);
+
   /// `el` lost focus: a pending debounce runs now (and the client's blur listener re-runs
   /// the last callback even when nothing is pending, as it does), throttling ends,
   /// "blur"-debounced calls run. No-op for elements never rate-limited.
