@@ -361,7 +361,7 @@ void channel_client::transmit(const protocol::frame& f) {
   if (transport_.moves_frames())
     transport_.send_frame(f);
   else
-    transport_.send(protocol::encode(f));
+    transport_.send_encoded(protocol::encode(f), f);
 }
 
 void channel_client::send_leave(const std::string& topic, const std::string& join_ref) {

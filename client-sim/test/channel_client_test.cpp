@@ -172,6 +172,39 @@ TEST(ChannelClientLog, LogLimitKeepsTheNewestRecordsInOrder) {
   EXPECT_EQ(socket.received().back().event, "phx_reply");
 }
 
+// A text transport gets each frame alongside its encoding, so a transport that watches what
+// is sent (the testkit's) need not parse it again.
+TEST(ChannelClientSend, TextTransportsGetTheFrameWithItsEncoding) {
+  struct watching : sim::scripted_transport {
+    std::vector<std::pair<std::string, frame>> seen;
+    void send_encoded(std::string text, const frame& f) override {
+      seen.emplace_back(text, f);
+      sim::scripted_transport::send_encoded(std::move(text), f);
+    }
+  } t;
+  sim::virtual_clock clock;
+  sim::channel_client socket{t, clock};
+  t.on("phx_join", {sim::reply_ok()});
+  ASSERT_TRUE(socket.connect({"ws://h/live/websocket?vsn=2.0.0", "", ""}));
+  sim::channel::callbacks cb;
+  cb.join_payload = [] { return json{{"session", "S"}}; };
+  auto& ch = socket.open_channel("lv:x", std::move(cb));
+  ch.join();
+  socket.drain();
+  ch.push("event", {{"type", "click"}, {"event", "inc"}});
+  socket.drain();
+  ASSERT_EQ(t.seen.size(), 2u);
+  for (const auto& [text, f] : t.seen) {
+    auto decoded = lvh::protocol::decode(text);
+    ASSERT_TRUE(decoded.has_value());
+    EXPECT_EQ(*decoded, f);
+  }
+  EXPECT_EQ(t.seen[1].second.event, "event");
+  // The text still went out: the scripted server answered the join.
+  EXPECT_EQ(ch.state(), sim::channel_state::joined);
+  EXPECT_EQ(t.sent().size(), 2u);
+}
+
 TEST_F(fixture, HeartbeatEveryThirtySecondsOfVirtualTime) {
   connect();
   clock.advance(29999);

@@ -85,6 +85,11 @@ void observing_transport::send(std::string text) {
   inner_->send(std::move(text));
 }
 
+void observing_transport::send_encoded(std::string text, const protocol::frame& f) {
+  owner_.observe_sent(f);  // no second parse of what the client just encoded
+  inner_->send_encoded(std::move(text), f);
+}
+
 std::vector<std::string> observing_transport::receive() {
   auto frames = inner_->receive();
   for (const auto& f : frames) owner_.observe(f);

@@ -52,6 +52,7 @@ class observing_transport final : public sim::transport {
       : inner_(std::move(inner)), owner_(owner) {}
   bool connect(const sim::connect_request& req) override { return inner_->connect(req); }
   void send(std::string text) override;
+  void send_encoded(std::string text, const protocol::frame& f) override;
   std::vector<std::string> receive() override;
   bool moves_frames() const override { return inner_->moves_frames(); }
   void send_frame(const protocol::frame& f) override;
