@@ -12,6 +12,7 @@ char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? char(c - 'A'
 // Whether `stored` equals `query` with ASCII upper case lowered.
 bool equals_lowered(std::string_view stored, std::string_view query) noexcept {
   if (stored.size() != query.size()) return false;
+  if (stored == query) return true;  // the usual query: already lower case
   for (std::size_t i = 0; i < stored.size(); ++i)
     if (stored[i] != ascii_lower(query[i])) return false;
   return true;
