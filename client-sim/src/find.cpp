@@ -5,6 +5,8 @@
 #include <lvh/dom/select.hpp>
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 namespace lvh::sim {
 
@@ -41,10 +43,22 @@ std::string text_filter::describe() const {
 
 namespace {
 
+// A test looks the same few selectors up again and again (an element() is resolved anew
+// for every action): the last ones parsed are kept. Parsed selectors are immutable.
 dom::selector parse_selector(const node& root, std::string_view text) {
+  struct entry {
+    std::string text;
+    dom::selector sel;
+  };
+  constexpr std::size_t kept = 32;
+  thread_local std::vector<entry> recent;  // most recent last
+  for (auto it = recent.rbegin(); it != recent.rend(); ++it)
+    if (it->text == text) return it->sel;
   auto sel = dom::selector::parse(text);
   if (!sel) throw usage_error(usage_errc::bad_selector, "invalid selector: " + sel.error().message(),
                               dom::serialize_children(root));
+  if (recent.size() >= kept) recent.erase(recent.begin());
+  recent.push_back({std::string(text), *sel});
   return *sel;
 }
 

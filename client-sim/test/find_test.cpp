@@ -67,6 +67,23 @@ TEST(Find, ExactlyOneElementOrATypedError) {
   EXPECT_NE(e.message().find(":hover"), std::string::npos);
 }
 
+// Parsed selectors are reused from a small cache: more selectors than it keeps, looked up
+// in turn and again, must each find their own element, and a bad one fails every time.
+TEST(Find, ManySelectorsLookedUpAgainEachFindTheirOwnElement) {
+  std::string body = "<div id=\"v\">";
+  for (int i = 0; i < 50; ++i) body += "<span id=\"s" + std::to_string(i) + "\">" + std::to_string(i) + "</span>";
+  body += "</div>";
+  auto d = doc(body);
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 50; ++i) {
+      const std::string sel = "#s" + std::to_string(i);
+      EXPECT_EQ(q(*d, sel).text_content(), std::to_string(i)) << sel;
+    }
+    for (int i = 49; i >= 0; i -= 7) EXPECT_EQ(q(*d, "span:nth-child(" + std::to_string(i + 1) + ")").text_content(), std::to_string(i));
+    EXPECT_EQ(expect_usage_error([&] { q(*d, "span:hover"); }).id(), "bad_selector");
+  }
+}
+
 TEST(Find, HasElementAndFindAll) {
   auto d = doc(page);
   EXPECT_TRUE(lvh::sim::has_element(*d, ".b"));

@@ -181,9 +181,13 @@ void session::observe(const protocol::frame& frame) {
       auto d = resp.find("diff");
       return d != resp.end() && d->is_object() && d->contains("r");
     };
-    if (it != sent_events.end() && p.is_object() && p.value("status", "") == "ok" && p.contains("response") &&
-        has_r(p["response"])) {
-      auto reply = protocol::event_reply::from_json(p["response"]);
+    const auto status_ok = [&p] {
+      auto st = p.find("status");
+      return st != p.end() && st->is_string() && st->get_ref<const std::string&>() == "ok";
+    };
+    auto resp = p.is_object() ? p.find("response") : p.end();
+    if (it != sent_events.end() && p.is_object() && status_ok() && resp != p.end() && has_r(*resp)) {
+      auto reply = protocol::event_reply::from_json(*resp);
       if (reply && reply->diff && reply->diff->is_object() && reply->diff->contains("r")) {
         std::string id = f->topic.rfind("lv:", 0) == 0 ? f->topic.substr(3) : f->topic;
         replies.push_back({std::move(id), it->event, (*reply->diff)["r"]});
@@ -202,10 +206,11 @@ void session::observe(const protocol::frame& frame) {
   };
   const auto& p = f->payload;
   if (f->event == "phx_reply") {
-    if (!p.contains("response") || !p["response"].is_object()) return;
-    const auto& r = p["response"];
-    if (r.contains("live_redirect")) add(nav::kind::live_redirect, r["live_redirect"]);
-    if (r.contains("redirect")) add(nav::kind::redirect, r["redirect"]);
+    auto resp = p.is_object() ? p.find("response") : p.end();
+    if (resp == p.end() || !resp->is_object()) return;
+    const auto& r = *resp;
+    if (auto to = r.find("live_redirect"); to != r.end()) add(nav::kind::live_redirect, *to);
+    if (auto to = r.find("redirect"); to != r.end()) add(nav::kind::redirect, *to);
   } else if (f->event == "live_redirect") {
     add(nav::kind::live_redirect, p);
   } else if (f->event == "redirect") {
@@ -396,11 +401,13 @@ redirect to_redirect(session& s, const detail::nav& n) {
 
 // Runs one user action on the view's page and returns the view's HTML after it, or the
 // redirect it caused. A redirect ends the tab (LiveViewTest's proxy stops), unless `keep_tab`
-// (the caller navigates on purpose and takes the page it lands on).
+// (the caller navigates on purpose and takes the page it lands on). `resolved`: the caller
+// has just looked the view up (container_of), so the page is settled already.
 template <class Fn>
-render_result perform(const view& v, std::string what, Fn&& act, bool keep_tab = false) {
+render_result perform(const view& v, std::string what, Fn&& act, bool keep_tab = false,
+                      bool resolved = false) {
   session& s = v.session();
-  (void)container_of(v);
+  if (!resolved) (void)container_of(v);
   s.collect();
   s.action_redirects.clear();
   s.crashed_topics.clear();
@@ -537,7 +544,7 @@ render_result element_event(const view_element& e, const json& value, std::strin
       return;
     }
     check_result(e, node, r, binding);
-  });
+  }, /*keep_tab=*/false, /*resolved=*/true);
 }
 
 // Events pushed to the view itself (LiveViewTest's render_*(view, event, value)), with the
