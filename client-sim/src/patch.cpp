@@ -122,12 +122,35 @@ bool is_form_input(const dom::node& el) {
   return !(t == "input" && type && *type == "button");
 }
 
+/// cid_of(el) == cid, when `el` is no view root; nullopt for a view root. One pass over the
+/// attributes instead of three lookups: the names asked for are lower case, so a lookup
+/// finds the first attribute with exactly that name.
+std::optional<bool> component_of_in_view(const dom::node& el, int cid) {
+  const std::string* c = nullptr;
+  for (const auto& a : el.attributes()) {
+    const std::string& n = a.name;
+    if (n.size() == 16 && n == "data-phx-session") return std::nullopt;
+    if (n.size() == 18) {
+      if (n == "data-phx-parent-id") return std::nullopt;
+      if (!c && n == "data-phx-component") c = &a.value;
+    }
+  }
+  if (!c || c->empty() || c->size() > 9) return false;
+  int v = 0;
+  for (char ch : *c) {
+    if (ch < '0' || ch > '9') return false;
+    v = v * 10 + (ch - '0');
+  }
+  return v == cid;
+}
+
 /// The elements of `cid` that belong to the view (not inside a nested view's container).
 void collect_component_nodes(dom::node& n, int cid, std::vector<dom::node*>& out) {
   for (const auto& c : n.children()) {
     if (!c->is_element()) continue;
-    if (is_view_root(*c)) continue;
-    if (cid_of(*c) == cid) out.push_back(c.get());
+    const std::optional<bool> mine = component_of_in_view(*c, cid);
+    if (!mine) continue;
+    if (*mine) out.push_back(c.get());
     collect_component_nodes(*c, cid, out);
   }
 }
@@ -262,12 +285,31 @@ std::optional<long long> parse_ref(const std::string* v) {
   return neg ? -n : n;
 }
 
+/// The binding attribute names a patch reads, built once per binding prefix rather than on
+/// every patch.
+struct prefixed_names {
+  bool built = false;
+  std::string prefix, update, feedback_for, remove, trigger;
+
+  const prefixed_names& for_prefix(const std::string& p) {
+    if (built && prefix == p) return *this;
+    built = true;
+    prefix = p;
+    update = p + "update";
+    feedback_for = p + "feedback-for";
+    remove = p + "remove";
+    trigger = p + "trigger-action";
+    return *this;
+  }
+};
+
 }  // namespace
 
 struct view_patcher::state {
   client_profile profile;
   std::string view_id;
   lock_clones locks;
+  prefixed_names names;
 };
 
 namespace {
@@ -276,15 +318,12 @@ class dom_patch final : public detail::morph_callbacks {
  public:
   dom_patch(client_profile p, const std::string& view_id, const patch_options& o,
             dom::node& container, patch_report& r, bool join, lock_clones& locks,
-            std::optional<long long> undo_ref = std::nullopt)
-      : p_(p), o_(o), container_(container), r_(r), join_(join), locks_(locks),
-        undo_ref_(undo_ref) {
-    phx_update_ = o.binding_prefix + "update";
-    feedback_for_ = o.binding_prefix + "feedback-for";
-    phx_remove_ = o.binding_prefix + "remove";
-    trigger_ = o.binding_prefix + "trigger-action";
-    root_id_ = o.root_id.empty() ? view_id : o.root_id;
-  }
+            prefixed_names& names, std::optional<long long> undo_ref = std::nullopt)
+      : p_(p), o_(o), container_(container), r_(r), join_(join),
+        names_(names.for_prefix(o.binding_prefix)), phx_update_(names_.update),
+        trigger_(names_.trigger), root_id_(o.root_id.empty() ? view_id : o.root_id),
+        phx_remove_(names_.remove), feedback_for_(names_.feedback_for), locks_(locks),
+        undo_ref_(undo_ref) {}
 
   bool magic() const { return protocol::has_magic_ids(p_); }
   bool streams_on() const { return protocol::has_streams(p_); }
@@ -992,7 +1031,8 @@ class dom_patch final : public detail::morph_callbacks {
   dom::node& container_;
   patch_report& r_;
   bool join_;
-  std::string phx_update_, trigger_, root_id_, phx_remove_, feedback_for_;
+  const prefixed_names& names_;
+  const std::string &phx_update_, &trigger_, &root_id_, &phx_remove_, &feedback_for_;
   // 0.20: the controls maybeHideFeedback looks at after the morph: name, used.
   std::vector<std::pair<std::string, bool>> tracked_;
   std::vector<dom::node*> pending_removes_;
@@ -1008,11 +1048,12 @@ class dom_patch final : public detail::morph_callbacks {
 
 patch_report container_patch(client_profile p, const std::string& view_id, dom::node& container,
                              std::string_view html, const std::vector<json>& streams,
-                             const patch_options& o, bool join, lock_clones& locks) {
+                             const patch_options& o, bool join, lock_clones& locks,
+                             prefixed_names& names) {
   patch_report r;
   r.patch = patch_report::kind::full;
   purge_locks(locks, container);
-  dom_patch dp(p, view_id, o, container, r, join, locks);
+  dom_patch dp(p, view_id, o, container, r, join, locks, names);
   if (join) dp.mark_prunable();
   dp.load_streams(streams);
   if (join && protocol::has_magic_ids(p)) dp.clear_dead_streams();
@@ -1066,7 +1107,7 @@ class plain_patch final : public detail::morph_callbacks {
 }  // namespace
 
 view_patcher::view_patcher(client_profile profile, std::string view_id)
-    : s_(std::make_unique<state>(state{profile, std::move(view_id), {}})) {}
+    : s_(std::make_unique<state>(state{profile, std::move(view_id), {}, {}})) {}
 view_patcher::view_patcher(view_patcher&&) noexcept = default;
 view_patcher& view_patcher::operator=(view_patcher&&) noexcept = default;
 view_patcher::~view_patcher() = default;
@@ -1076,13 +1117,14 @@ const std::string& view_patcher::view_id() const noexcept { return s_->view_id; 
 
 patch_report view_patcher::join(dom::node& container, std::string_view html,
                                 const std::vector<json>& streams, const patch_options& o) {
-  return container_patch(s_->profile, s_->view_id, container, html, streams, o, true, s_->locks);
+  return container_patch(s_->profile, s_->view_id, container, html, streams, o, true, s_->locks,
+                         s_->names);
 }
 
 patch_report view_patcher::full(dom::node& container, std::string_view html,
                                 const std::vector<json>& streams, const patch_options& o) {
   return container_patch(s_->profile, s_->view_id, container, html, streams, o, false,
-                         s_->locks);
+                         s_->locks, s_->names);
 }
 
 patch_report view_patcher::component(dom::node& container, int cid, std::string_view html,
@@ -1097,11 +1139,12 @@ patch_report view_patcher::component(dom::node& container, int cid, protocol::co
   if (nodes.empty()) return r;
   r.patch = patch_report::kind::components;
   auto parsed = markup.parsed ? std::move(markup.parsed) : dom::parse_fragment(markup.html, "template");
-  std::size_t element_count = element_children(*parsed).size();
+  const std::size_t element_count = static_cast<std::size_t>(std::count_if(
+      parsed->children().begin(), parsed->children().end(), [](const auto& c) { return c->is_element(); }));
   dom::node* target = (nodes.size() == 1 && element_count == 1) ? nodes.front() : nodes.front()->parent();
   if (!target) return r;
   purge_locks(s_->locks, container);
-  dom_patch dp(s_->profile, s_->view_id, o, container, r, false, s_->locks);
+  dom_patch dp(s_->profile, s_->view_id, o, container, r, false, s_->locks, s_->names);
   dp.load_streams(streams);
   std::unique_ptr<dom::node> to;
   const bool single_root = cid_of(*target) == cid;
@@ -1163,7 +1206,7 @@ patch_report view_patcher::unlock(dom::node& container, dom::node& el, long long
   r.patch = patch_report::kind::full;
   if (protocol::has_magic_ids(p)) {
     // View.undoElRef: a DOMPatch of the element with the clone, undoRef set.
-    dom_patch dp(p, s_->view_id, o, container, r, false, s_->locks, undo_ref);
+    dom_patch dp(p, s_->view_id, o, container, r, false, s_->locks, s_->names, undo_ref);
     dp.run(el, to, false);
     dp.finish();
   } else {

@@ -1,6 +1,7 @@
 #include <lvh/dom/node.hpp>
 
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace lvh::dom {
@@ -9,12 +10,19 @@ namespace {
 
 char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
 
-// Whether `stored` equals `query` with ASCII upper case lowered.
-bool equals_lowered(std::string_view stored, std::string_view query) noexcept {
-  if (stored.size() != query.size()) return false;
-  if (stored == query) return true;  // the usual query: already lower case
-  for (std::size_t i = 0; i < stored.size(); ++i)
-    if (stored[i] != ascii_lower(query[i])) return false;
+// Whether `stored` names the attribute `query` asks for: the same name, or (`fold`) the
+// same once ASCII upper case in `query` is lowered. Lookups are frequent and names short,
+// so the sizes and first characters reject most candidates before any comparison call.
+inline bool name_matches(const std::string& stored, std::string_view query, bool fold) noexcept {
+  const std::size_t n = stored.size();
+  if (n != query.size()) return false;
+  if (n == 0) return true;
+  const char* s = stored.data();
+  const char* q = query.data();
+  if (s[0] == q[0] && std::char_traits<char>::compare(s, q, n) == 0) return true;
+  if (!fold || s[0] != ascii_lower(q[0])) return false;
+  for (std::size_t i = 1; i < n; ++i)
+    if (s[i] != ascii_lower(q[i])) return false;
   return true;
 }
 
@@ -94,14 +102,14 @@ std::unique_ptr<node> node::clone() const {
 const std::string* node::get_attribute(std::string_view name) const noexcept {
   const bool fold = ns_ == ns::html;
   for (const auto& a : attrs_)
-    if (fold ? equals_lowered(a.name, name) : a.name == name) return &a.value;
+    if (name_matches(a.name, name, fold)) return &a.value;
   return nullptr;
 }
 
 void node::set_attribute(std::string_view name, std::string_view value) {
   const bool fold = ns_ == ns::html;
   for (auto& a : attrs_) {
-    if (fold ? equals_lowered(a.name, name) : a.name == name) {
+    if (name_matches(a.name, name, fold)) {
       a.value.assign(value);
       return;
     }
@@ -115,7 +123,7 @@ void node::set_attribute(std::string_view name, std::string_view value) {
 
 bool node::remove_attribute(std::string_view name) {
   for (auto it = attrs_.begin(); it != attrs_.end(); ++it) {
-    if (ns_ == ns::html ? equals_lowered(it->name, name) : it->name == name) {
+    if (name_matches(it->name, name, ns_ == ns::html)) {
       attrs_.erase(it);
       return true;
     }

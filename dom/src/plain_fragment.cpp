@@ -203,6 +203,9 @@ class builder {
         ++i_;
       } else if (c == '&') {
         if (!reference(text)) return nullptr;
+      } else if (const std::size_t j = ascii_run('<', '&'); j > i_) {
+        text.append(s_.data() + i_, j - i_);
+        i_ = j;
       } else if (!plain_char(text)) {
         return nullptr;
       }
@@ -217,6 +220,18 @@ class builder {
     unsigned flags;
     std::string_view name;  // the element's tag(), lower case
   };
+
+  // The end of the run of plain ASCII characters at i_ that are neither `a` nor `b`: what
+  // plain_char would copy one at a time.
+  std::size_t ascii_run(char a, char b) const noexcept {
+    std::size_t j = i_;
+    while (j < s_.size()) {
+      const char c = s_[j];
+      if (c == a || c == b || !((c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n')) break;
+      ++j;
+    }
+    return j;
+  }
 
   // Copies one character (a whole UTF-8 sequence) of text at i_ into `out`.
   bool plain_char(std::string& out) {
@@ -458,6 +473,9 @@ class builder {
       while (i_ < s_.size() && s_[i_] != q) {
         if (s_[i_] == '&') {
           if (!reference(out)) return false;
+        } else if (const std::size_t j = ascii_run(q, '&'); j > i_) {
+          out.append(s_.data() + i_, j - i_);
+          i_ = j;
         } else if (!plain_char(out)) {
           return false;
         }
