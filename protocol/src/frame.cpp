@@ -1,6 +1,8 @@
 #include <lvh/protocol/frame.hpp>
 
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <new>
 #include <utility>
 #include <vector>
@@ -49,9 +51,7 @@ class bounded_dom_builder {
  public:
   enum class failure { none, syntax, too_deep, out_of_range };
 
-  explicit bounded_dom_builder(std::size_t max_depth) : max_depth_(max_depth) {
-    stack_.reserve(16);  // deeper than most frames: no regrowth on the way down
-  }
+  explicit bounded_dom_builder(std::size_t max_depth) : max_depth_(max_depth) {}
 
   bool null() { return put(json(nullptr)); }
   bool boolean(bool v) { return put(json(v)); }
@@ -111,6 +111,7 @@ class bounded_dom_builder {
 
   bool open(json::value_t t) {
     if (stack_.size() >= max_depth_) return fail(failure::too_deep);
+    if (stack_.empty()) stack_.reserve(16);  // deeper than most frames: no regrowth
     // A pointer into the parent stays valid: the parent grows only after this child closes.
     json* opened = place(json(t));
     // The frame itself: five elements, so the array is allocated once.
@@ -130,6 +131,165 @@ class bounded_dom_builder {
   std::string key_;
   failure failure_ = failure::none;
   std::size_t position_ = 0;
+};
+
+// Parses the common frame (printable ASCII strings without escapes, small integers, shallow
+// nesting) without nlohmann's lexer, which keeps every character of a token for its error
+// messages. It declines anything else, and never reports an error itself: whatever it
+// declines goes to the SAX path, so refusals, limits and unusual values are decided there.
+class plain_parser {
+ public:
+  plain_parser(std::string_view text, std::size_t max_depth)
+      : p_(text.data()), end_(text.data() + text.size()),
+        max_depth_(max_depth < kMaxDepth ? max_depth : kMaxDepth) {}
+
+  // The root if the whole text is one value of the plain kind, nullopt if it declines.
+  bool parse(json& root) {
+    skip_space();
+    if (!value(root, 0)) return false;
+    skip_space();
+    return p_ == end_;
+  }
+
+ private:
+  // Deeper frames are rare; declining keeps the recursion shallow.
+  static constexpr std::size_t kMaxDepth = 32;
+
+  void skip_space() {
+    while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+  }
+
+  bool literal(std::string_view word) {
+    if (static_cast<std::size_t>(end_ - p_) < word.size() ||
+        std::string_view(p_, word.size()) != word)
+      return false;
+    p_ += word.size();
+    return true;
+  }
+
+  // The characters of a string the serializer would write as they are; p_ is past the quote.
+  bool string_body(std::string_view& out) {
+    const char* start = p_;
+    while (p_ != end_) {
+      const auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        out = std::string_view(start, static_cast<std::size_t>(p_ - start));
+        ++p_;
+        return true;
+      }
+      if (c < 0x20 || c >= 0x7F || c == '\\') return false;
+      ++p_;
+    }
+    return false;
+  }
+
+  // Integers of up to 18 digits fit either type; fractions and exponents are declined.
+  bool number(json& out) {
+    const bool negative = *p_ == '-';
+    if (negative) ++p_;
+    const char* digits = p_;
+    std::uint64_t v = 0;
+    while (p_ != end_ && *p_ >= '0' && *p_ <= '9') v = v * 10 + static_cast<unsigned>(*p_++ - '0');
+    const auto n = p_ - digits;
+    if (n == 0 || n > 18 || (n > 1 && *digits == '0')) return false;
+    if (p_ != end_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E')) return false;
+    if (negative)
+      out = static_cast<json::number_integer_t>(-static_cast<std::int64_t>(v));
+    else
+      out = static_cast<json::number_unsigned_t>(v);
+    return true;
+  }
+
+  bool value(json& out, std::size_t depth) {
+    if (p_ == end_) return false;
+    switch (*p_) {
+      case '"': {
+        ++p_;
+        std::string_view s;
+        if (!string_body(s)) return false;
+        out = std::string(s);
+        return true;
+      }
+      case '{':
+        return object(out, depth + 1);
+      case '[':
+        return array(out, depth + 1);
+      case 't':
+        out = true;
+        return literal("true");
+      case 'f':
+        out = false;
+        return literal("false");
+      case 'n':
+        out = nullptr;
+        return literal("null");
+      default:
+        if (*p_ == '-' || (*p_ >= '0' && *p_ <= '9')) return number(out);
+        return false;
+    }
+  }
+
+  bool array(json& out, std::size_t depth) {
+    if (depth > max_depth_) return false;
+    ++p_;
+    out = json::array();
+    auto& elements = out.get_ref<json::array_t&>();
+    if (depth == 1) elements.reserve(5);
+    skip_space();
+    if (p_ != end_ && *p_ == ']') {
+      ++p_;
+      return true;
+    }
+    while (true) {
+      skip_space();
+      elements.emplace_back();
+      if (!value(elements.back(), depth)) return false;
+      skip_space();
+      if (p_ == end_) return false;
+      if (*p_ == ']') {
+        ++p_;
+        return true;
+      }
+      if (*p_++ != ',') return false;
+    }
+  }
+
+  bool object(json& out, std::size_t depth) {
+    if (depth > max_depth_) return false;
+    ++p_;
+    out = json::object();
+    auto& members = out.get_ref<json::object_t&>();
+    skip_space();
+    if (p_ != end_ && *p_ == '}') {
+      ++p_;
+      return true;
+    }
+    while (true) {
+      skip_space();
+      if (p_ == end_ || *p_ != '"') return false;
+      ++p_;
+      std::string_view key;
+      if (!string_body(key)) return false;
+      skip_space();
+      if (p_ == end_ || *p_++ != ':') return false;
+      skip_space();
+      // Later duplicates overwrite earlier ones, as on the SAX path.
+      json v;
+      if (!value(v, depth)) return false;
+      members.insert_or_assign(std::string(key), std::move(v));
+      skip_space();
+      if (p_ == end_) return false;
+      if (*p_ == '}') {
+        ++p_;
+        return true;
+      }
+      if (*p_++ != ',') return false;
+    }
+  }
+
+  const char* p_;
+  const char* end_;
+  std::size_t max_depth_;
 };
 
 // Appends s as a JSON string, as dump() writes it with error_handler_t::replace. Refs, topics
@@ -153,6 +313,61 @@ void append_string(std::string& out, const std::string& s) {
   }
 }
 
+// Appends j as dump(-1, ' ', false, error_handler_t::replace) writes it, without the
+// serializer's detour through a stream adapter for every value. Floats (whose shortest form is
+// the serializer's own algorithm) and binary values are still written by the serializer.
+void append_json(std::string& out, const json& j) {
+  switch (j.type()) {
+    case json::value_t::null:
+      out += "null";
+      return;
+    case json::value_t::boolean:
+      out += j.get_ref<const json::boolean_t&>() ? "true" : "false";
+      return;
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned: {
+      char buf[24];
+      const auto r = j.is_number_unsigned()
+                         ? std::to_chars(buf, buf + sizeof buf, j.get_ref<const json::number_unsigned_t&>())
+                         : std::to_chars(buf, buf + sizeof buf, j.get_ref<const json::number_integer_t&>());
+      out.append(buf, r.ptr);
+      return;
+    }
+    case json::value_t::string:
+      append_string(out, j.get_ref<const json::string_t&>());
+      return;
+    case json::value_t::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& v : j.get_ref<const json::array_t&>()) {
+        if (!first) out += ',';
+        first = false;
+        append_json(out, v);
+      }
+      out += ']';
+      return;
+    }
+    case json::value_t::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& [k, v] : j.get_ref<const json::object_t&>()) {
+        if (!first) out += ',';
+        first = false;
+        append_string(out, k);
+        out += ':';
+        append_json(out, v);
+      }
+      out += '}';
+      return;
+    }
+    case json::value_t::number_float:
+    case json::value_t::binary:
+    case json::value_t::discarded:
+      break;
+  }
+  out += j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 void append_ref(std::string& out, const std::optional<std::string>& ref) {
   if (ref)
     append_string(out, *ref);
@@ -160,16 +375,18 @@ void append_ref(std::string& out, const std::optional<std::string>& ref) {
     out += "null";
 }
 
-result<frame> decode_impl(std::string_view text, const frame_limits& limits) {
+result<frame> decode_impl(std::string_view text, const frame_limits& limits, bool allow_plain) {
   if (text.size() > limits.max_bytes)
     return make_error(frame_errc::too_large, "frame (" + std::to_string(text.size()) + " bytes)");
   // nlohmann skips a UTF-8 byte order mark; JSON on a WebSocket must not start with one.
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF")
     return make_error(frame_errc::not_json, "byte 0");
 
+  json plain;
   bounded_dom_builder builder(limits.max_depth);
-  const bool ok = json::sax_parse(text.data(), text.data() + text.size(), &builder,
-                                  json::input_format_t::json, /*strict=*/true);
+  const bool fast = allow_plain && plain_parser(text, limits.max_depth).parse(plain);
+  const bool ok = fast || json::sax_parse(text.data(), text.data() + text.size(), &builder,
+                                          json::input_format_t::json, /*strict=*/true);
   if (!ok) {
     switch (builder.why()) {
       case bounded_dom_builder::failure::too_deep:
@@ -183,7 +400,7 @@ result<frame> decode_impl(std::string_view text, const frame_limits& limits) {
     return make_error(frame_errc::not_json, "byte " + std::to_string(builder.position()));
   }
 
-  json& root = builder.root();
+  json& root = fast ? plain : builder.root();
   if (!root.is_array()) return make_error(frame_errc::not_array, "frame");
   auto& elements = root.get_ref<json::array_t&>();
   if (elements.size() != 5)
@@ -232,18 +449,35 @@ std::string encode(const frame& f) {
   out += ',';
   append_string(out, f.event);
   out += ',';
-  out += f.payload.dump(-1, ' ', false, json::error_handler_t::replace);
+  append_json(out, f.payload);
   out += ']';
   return out;
 }
 
-result<frame> decode(std::string_view text, const frame_limits& limits) noexcept {
+namespace {
+
+result<frame> guarded_decode(std::string_view text, const frame_limits& limits,
+                             bool allow_plain) noexcept {
   try {
-    return decode_impl(text, limits);
+    return decode_impl(text, limits, allow_plain);
   } catch (const std::bad_alloc&) {
     // The size limit keeps this out of reach unless it is set absurdly high.
     return make_error(frame_errc::too_large, "out of memory while parsing");
   }
 }
+
+}  // namespace
+
+result<frame> decode(std::string_view text, const frame_limits& limits) noexcept {
+  return guarded_decode(text, limits, /*allow_plain=*/true);
+}
+
+namespace detail {
+
+result<frame> decode_general(std::string_view text, const frame_limits& limits) noexcept {
+  return guarded_decode(text, limits, /*allow_plain=*/false);
+}
+
+}  // namespace detail
 
 }  // namespace lvh::protocol

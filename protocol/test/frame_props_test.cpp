@@ -141,7 +141,92 @@ void check_stable(const result<frame>& r) {
   RC_ASSERT(*again == *r);
 }
 
+// Frames of the kind decode parses without nlohmann's lexer (printable ASCII, integers, shallow
+// nesting) and near misses: floats, escapes, long integers, DEL.
+rc::Gen<std::string> gen_plain_string() {
+  return rc::gen::container<std::string>(rc::gen::weightedOneOf<char>({
+      {20, rc::gen::inRange<char>(0x20, 0x7F)},
+      {1, rc::gen::element<char>('"', '\\', '\x7f', '\n')},
+  }));
+}
+
+rc::Gen<json> gen_plain_value(int depth) {
+  auto scalar = rc::gen::weightedOneOf<json>({
+      {1, rc::gen::just(json(nullptr))},
+      {1, rc::gen::map(rc::gen::arbitrary<bool>(), [](bool b) { return json(b); })},
+      {2, rc::gen::map(rc::gen::inRange<std::int64_t>(-1000, 1000),
+                       [](std::int64_t v) { return json(v); })},
+      {1, rc::gen::map(rc::gen::arbitrary<std::int64_t>(), [](std::int64_t v) { return json(v); })},
+      {1, rc::gen::map(rc::gen::arbitrary<std::uint64_t>(),
+                       [](std::uint64_t v) { return json(v); })},
+      {1, rc::gen::map(rc::gen::inRange(-100, 100), [](int v) { return json(v / 8.0); })},
+      {3, rc::gen::map(gen_plain_string(), [](std::string s) { return json(std::move(s)); })},
+  });
+  if (depth <= 0) return scalar;
+  return rc::gen::weightedOneOf<json>({
+      {3, scalar},
+      {1, rc::gen::map(rc::gen::container<std::vector<json>>(gen_plain_value(depth - 1)),
+                       [](std::vector<json> v) { return json(std::move(v)); })},
+      {1, rc::gen::map(rc::gen::container<std::vector<std::pair<std::string, json>>>(
+                           rc::gen::pair(gen_plain_string(), gen_plain_value(depth - 1))),
+                       [](const std::vector<std::pair<std::string, json>>& kv) {
+                         json o = json::object();
+                         for (const auto& [k, v] : kv) o[k] = v;
+                         return o;
+                       })},
+  });
+}
+
+// Equal values of the same types all the way down (== holds 1 and 1u equal).
+bool same(const json& a, const json& b) {
+  if (a.type() != b.type()) return false;
+  if (a.is_array()) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (!same(a[i], b[i])) return false;
+    return true;
+  }
+  if (a.is_object()) {
+    if (a.size() != b.size()) return false;
+    for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j)
+      if (i.key() != j.key() || !same(*i, *j)) return false;
+    return true;
+  }
+  return a == b;
+}
+
 }  // namespace
+
+// decode's fast path for plain frames must give what the general path gives, value, types and
+// errors alike, on plain frames, on near misses and on edits of both.
+RC_GTEST_PROP(frame_props, plain_frames_decode_as_the_general_path_decodes, ()) {
+  const json array = {*rc::gen::oneOf(rc::gen::just(json(nullptr)), gen_plain_value(0)),
+                      *gen_plain_value(0), *gen_plain_value(0), *gen_plain_value(0),
+                      *gen_plain_value(3)};
+  std::string text = *rc::gen::arbitrary<bool>() ? array.dump() : array.dump(1, '\t');
+  const int edits = *rc::gen::inRange(0, 3);
+  for (int i = 0; i < edits && !text.empty(); ++i) {
+    const std::size_t at = *rc::gen::inRange<std::size_t>(0, text.size());
+    const char c = *rc::gen::element<char>('[', ']', '{', '}', '"', ',', ':', '-', '0', '.', 'e',
+                                           'n', 't', ' ', '\r');
+    if (*rc::gen::arbitrary<bool>())
+      text.insert(at, 1, c);
+    else
+      text[at] = c;
+  }
+  const frame_limits limits{.max_bytes = 16u << 20,
+                            .max_depth = *rc::gen::inRange<std::size_t>(0, 6)};
+  const auto fast = decode(text, limits);
+  const auto general = detail::decode_general(text, limits);
+  RC_ASSERT(fast.has_value() == general.has_value());
+  if (fast) {
+    RC_ASSERT(*fast == *general);
+    RC_ASSERT(same(fast->payload, general->payload));
+  } else {
+    RC_ASSERT(fast.error().code == general.error().code);
+    RC_ASSERT(fast.error().where == general.error().where);
+  }
+}
 
 RC_GTEST_PROP(frame_props, decode_inverts_encode, ()) {
   const frame f = *gen_frame();

@@ -83,6 +83,12 @@ std::string encode(const frame& f);
 /// naming the element ("element 3 (event)") or the byte offset of a syntax error.
 result<frame> decode(std::string_view text, const frame_limits& limits = {}) noexcept;
 
+namespace detail {
+/// decode without its fast path for plain frames: every frame through nlohmann's SAX parser.
+/// For tests that hold the two equal.
+result<frame> decode_general(std::string_view text, const frame_limits& limits = {}) noexcept;
+}  // namespace detail
+
 }  // namespace lvh::protocol
 
 template <>
