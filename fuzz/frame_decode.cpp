@@ -1,5 +1,6 @@
-// Property: decode never crashes, throws or trips a sanitizer, whatever the bytes; a refusal
-// is a frame_errc that names a place; a successful decode re-encodes to text that decodes to
+// Property: decode never crashes, throws or trips a sanitizer, whatever the bytes; its fast
+// path for plain frames decides exactly as the general parser (detail::decode_general): the
+// same frame, or the same error at the same place; a refusal is a frame_errc that names a place; a successful decode re-encodes to text that decodes to
 // the same frame, and encoding that frame again gives the same text. The payload then goes
 // through the message decoders its event calls for, which likewise never throw and, when they
 // accept it, encode back to the very same JSON.
@@ -58,6 +59,14 @@ void check_payload(const frame& f) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   const auto decoded = decode(text);
+  const auto general = detail::decode_general(text);
+  LVH_FUZZ_CHECK(decoded.has_value() == general.has_value());
+  if (decoded && general) {
+    LVH_FUZZ_CHECK(*decoded == *general);
+    LVH_FUZZ_CHECK(encode(*decoded) == encode(*general));
+  } else if (!decoded && !general) {
+    LVH_FUZZ_CHECK(decoded.error() == general.error());
+  }
   if (!decoded) {
     const error& e = decoded.error();
     LVH_FUZZ_CHECK(&e.code.category() == &frame_category());
