@@ -435,6 +435,19 @@ render_result perform(const view& v, std::string what, Fn&& act, bool keep_tab =
   return s.browser->view_html(v.id());
 }
 
+// Whether `el` is `root` or one of its descendants. Found by identity: `el` may point at a
+// node a patch has freed, so it is never dereferenced.
+bool holds_node(const dom::node& root, const dom::node* el) {
+  std::vector<const dom::node*> todo{&root};
+  while (!todo.empty()) {
+    const dom::node* n = todo.back();
+    todo.pop_back();
+    if (n == el) return true;
+    for (const auto& c : n->children()) todo.push_back(c.get());
+  }
+  return false;
+}
+
 bool is_scalar(const json& j) { return j.is_string() || j.is_number() || j.is_boolean(); }
 std::string scalar_text(const json& j) { return j.is_string() ? j.get<std::string>() : j.dump(); }
 
@@ -473,18 +486,8 @@ class extra_values {
     std::optional<std::string> old;
     std::string set;
   };
-  // Whether the element is still in the tree (patches may have replaced it): found by
-  // identity, never dereferenced before.
-  bool attached() const {
-    std::vector<const dom::node*> todo{root_};
-    while (!todo.empty()) {
-      const dom::node* n = todo.back();
-      todo.pop_back();
-      if (n == el_) return true;
-      for (const auto& c : n->children()) todo.push_back(c.get());
-    }
-    return false;
-  }
+  // Whether the element is still in the tree (patches may have replaced it).
+  bool attached() const { return holds_node(*root_, el_); }
   dom::node* el_;
   dom::node* root_;
   std::vector<saved> saved_;
@@ -780,17 +783,7 @@ class extra_fields {
     std::string name;
     std::string value;
   };
-  // Found by identity from the document, never dereferenced before.
-  bool attached(const dom::node* el) const {
-    std::vector<const dom::node*> todo{&s_.browser->document()};
-    while (!todo.empty()) {
-      const dom::node* n = todo.back();
-      todo.pop_back();
-      if (n == el) return true;
-      for (const auto& c : n->children()) todo.push_back(c.get());
-    }
-    return false;
-  }
+  bool attached(const dom::node* el) const { return holds_node(s_.browser->document(), el); }
   session& s_;
   std::vector<added> added_;
 };
