@@ -201,12 +201,12 @@ result<step> container_model::update(diff d) {
   if (components_only) {
     out.patch = step::patch_kind::components;
     for (int cid : parent_cids(container, changed, p)) {
-      auto markup = s_->tree.component_to_string(cid, &out.streams);
+      auto markup = s_->tree.component_markup_of(cid, &out.streams);
       if (!markup) continue;
       // The client renders every parent; the patch only lands where the DOM has it.
       auto els = component_elements(container, cid, p, s_->tree.view_id());
       if (els.empty()) continue;
-      auto frag = dom::parse_fragment(*markup, "template");
+      auto frag = markup->parsed ? std::move(markup->parsed) : dom::parse_fragment(markup->html, "template");
       resolve_skips(*frag, &container);
       dom::node* parent = els.front()->parent();
       std::size_t at = els.front()->index_in_parent();
