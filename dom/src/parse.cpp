@@ -53,7 +53,7 @@ class arena {
     constexpr std::size_t align = alignof(std::max_align_t);
     n = (n + align - 1) & ~(align - 1);
     if (n > left_) {
-      if (n > chunk_ / 4) return new_block(n);  // big: its own block, keep the chunk
+      if (n > chunk_ / 4) return std::memset(new_block(n), 0, n);  // big: its own block, keep the chunk
       cur_ = static_cast<char*>(new_block(chunk_));
       left_ = chunk_;
       if (chunk_ < max_chunk) chunk_ *= 2;
@@ -71,7 +71,7 @@ class arena {
   // Called from Gumbo's C code: it cannot handle a failed allocation, and no exception
   // may unwind through it.
   void* new_block(std::size_t n) noexcept {
-    void* b = std::calloc(1, n);
+    void* b = std::malloc(n);
     if (!b) std::abort();
     try {
       blocks_.push_back(b);
