@@ -63,6 +63,7 @@ class observing_transport final : public sim::transport {
   void advance(std::chrono::milliseconds d) override;
 
  private:
+  bool holds_back(const protocol::frame& f) const;
   std::unique_ptr<sim::transport> inner_;
   session& owner_;
 };

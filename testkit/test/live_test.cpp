@@ -4,6 +4,9 @@
 #include <lvh/testkit/gtest.hpp>
 #include <lvh/sim/errors.hpp>
 #include <lvh/testkit/live.hpp>
+#include <lvh/protocol/frame.hpp>
+#include <lvh/protocol/messages.hpp>
+#include <lvh/protocol/profile.hpp>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -283,6 +286,92 @@ TEST_F(LiveTest, FollowRedirectLoadsTheTargetAnewWithTheFlash) {
     EXPECT_NE(next.session_ptr(), view.session_ptr());  // a new GET, a new tab
     EXPECT_EQ(next.path(), "/flash");
     EXPECT_THAT(next_html, HasSubstr(std::string("info: ") + (button == std::string("#to-flash") ? "Hello" : "Bye")));
+  }
+}
+
+// The in-process server, with every phx_join its sockets carry counted: a server that
+// accepts a redirect's join from any tab (as Phoenix from 0.16 does within a live_session)
+// would mount the target on each.
+class join_counting_server final : public connection_factory {
+ public:
+  explicit join_counting_server(std::shared_ptr<in_process_server> inner) : inner_(std::move(inner)) {}
+  std::unique_ptr<sim::transport> open_transport() override {
+    return std::make_unique<counting>(inner_->open_transport(), joins);
+  }
+  sim::page_source& pages() override { return inner_->pages(); }
+  std::string base_url() const override { return inner_->base_url(); }
+  std::chrono::milliseconds now() const override { return inner_->now(); }
+  void advance_to(std::chrono::milliseconds t) override { inner_->advance_to(t); }
+  json verify_flash(std::string_view token) override { return inner_->verify_flash(token); }
+
+  std::vector<std::string> joins;  // the topics joined, in order
+
+ private:
+  class counting final : public sim::transport {
+   public:
+    counting(std::unique_ptr<sim::transport> t, std::vector<std::string>& joins) : t_(std::move(t)), joins_(joins) {}
+    bool connect(const sim::connect_request& r) override { return t_->connect(r); }
+    void send(std::string text) override {
+      count(protocol::decode(text).value());
+      t_->send(std::move(text));
+    }
+    void send_encoded(std::string text, const protocol::frame& f) override {
+      count(f);
+      t_->send_encoded(std::move(text), f);
+    }
+    std::vector<std::string> receive() override { return t_->receive(); }
+    void pump() override { t_->pump(); }
+    void close() override { t_->close(); }
+    bool is_open() const override { return t_->is_open(); }
+    void advance(std::chrono::milliseconds d) override { t_->advance(d); }
+
+   private:
+    void count(const protocol::frame& f) {
+      if (f.event == protocol::events::join) joins_.push_back(f.topic);
+    }
+    std::unique_ptr<sim::transport> t_;
+    std::vector<std::string>& joins_;
+  };
+  std::shared_ptr<in_process_server> inner_;
+};
+
+TEST_F(LiveTest, ARedirectedTabJoinsNothingMoreWithEveryProfile) {
+  // Later clients follow a live redirect with a join over the socket (0.15.7 GETs the new
+  // page first, which the stopped tab's page loads answer blank).
+  for (auto profile : protocol::all_client_profiles) {
+    SCOPED_TRACE(std::string(protocol::name(profile)));
+    auto counted = std::make_shared<join_counting_server>(server);
+    conn pc = build_conn(counted);
+    pc.profile = profile;
+    auto [view, html] = live(pc, "/redirector").value();
+    ASSERT_EQ(counted->joins.size(), 1u);
+    auto r = render_click(element(view, "#to-flash"));
+    ASSERT_TRUE(r.is_redirect());
+    EXPECT_EQ(r.redirect_value().what, redirect::kind::live_redirect);
+    EXPECT_EQ(counted->joins.size(), 1u) << "the redirected tab joined " << counted->joins.back();
+    EXPECT_FALSE(view.alive());
+    auto [next, next_html] = follow_redirect(r, pc, "/flash").value();
+    EXPECT_EQ(counted->joins.size(), 2u);
+    EXPECT_THAT(next_html, HasSubstr("info: Hello"));
+  }
+}
+
+TEST_F(LiveTest, ALiveRedirectLinkIsARedirectValueThatMountsNothing) {
+  for (auto profile : protocol::all_client_profiles) {
+    SCOPED_TRACE(std::string(protocol::name(profile)));
+    auto counted = std::make_shared<join_counting_server>(server);
+    conn pc = build_conn(counted);
+    pc.profile = profile;
+    auto [view, html] = live(pc, "/redirector").value();
+    const int mounts = test::flash_connected_mounts();
+    auto r = render_click(element(view, "#live-link"));
+    ASSERT_TRUE(r.is_redirect());
+    EXPECT_EQ(r.redirect_value().what, redirect::kind::live_redirect);
+    EXPECT_EQ(r.redirect_value().to, "/flash");
+    EXPECT_EQ(test::flash_connected_mounts(), mounts);
+    EXPECT_EQ(counted->joins.size(), 1u) << "the tab joined " << counted->joins.back();
+    auto [next, next_html] = follow_redirect(r, pc, "/flash").value();
+    EXPECT_EQ(test::flash_connected_mounts(), mounts + 1);
   }
 }
 

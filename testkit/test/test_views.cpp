@@ -135,7 +135,9 @@ class redirector_live : public ref::live_view {
                                        "<button id=\"away\" phx-click=\"away\">away</button>"
                                        "<button id=\"to-flash\" phx-click=\"to-flash\">to flash</button>"
                                        "<button id=\"away-to-flash\" phx-click=\"away-to-flash\">away</button>"
-                                       "<a id=\"plain-link\" href=\"/form\">plain</a>");
+                                       "<a id=\"plain-link\" href=\"/form\">plain</a>"
+                                       "<a id=\"live-link\" href=\"/flash\" data-phx-link=\"redirect\" "
+                                       "data-phx-link-state=\"push\">live</a>");
   }
   event_result handle_event(std::string_view event, const value& v, socket& s) override {
     if (event == "go") {
