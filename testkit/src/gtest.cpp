@@ -23,6 +23,7 @@ html_subject subject_of(const live_result& r) {
     const auto& rd = r.redirect_value();
     return {std::string(), "a " + std::string(to_string(rd.what)) + " to " + rd.to + " (no HTML)"};
   }
+  if (r.is_page()) return {r.html(), "the page at " + r.page_value().url};
   return {r.html(), r.view().describe()};
 }
 html_subject subject_of(const std::string& html) { return {html, {}}; }
@@ -173,6 +174,12 @@ void PrintTo(const render_result& r, std::ostream* os) {
 void PrintTo(const live_result& r, std::ostream* os) {
   if (r.is_redirect()) {
     *os << inspect(r.redirect_value());
+    return;
+  }
+  if (r.is_page()) {
+    const page& p = r.page_value();
+    *os << "{:ok, conn: GET " << p.url << " answered " << p.status << ", HTML:\n"
+        << html_excerpt(p.html, print_lines) << "}";
     return;
   }
   *os << "{:ok, " << r.view().describe() << ", HTML:\n" << html_excerpt(r.html(), print_lines) << "}";

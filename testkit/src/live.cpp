@@ -318,16 +318,39 @@ std::string inspect(const redirect& r) {
   return s + "}}}";
 }
 
+namespace {
+std::string describe_page(const page& p) {
+  return "a page without a LiveView (GET " + p.url + " answered " + std::to_string(p.status) + ")";
+}
+}  // namespace
+
 const live_result::ok_value& live_result::value() const {
   if (const auto* r = std::get_if<redirect>(&v_))
     throw testkit_error("not_live", "expected a mounted LiveView, got " + inspect(*r));
+  if (const auto* p = std::get_if<page>(&v_))
+    throw testkit_error("not_live", "expected a mounted LiveView, got " + describe_page(*p));
   return std::get<ok_value>(v_);
+}
+
+const std::string& live_result::html() const {
+  if (const auto* p = std::get_if<page>(&v_)) return p->html;
+  return value().html;
 }
 
 const redirect& live_result::redirect_value() const {
   if (const auto* r = std::get_if<redirect>(&v_)) return *r;
+  if (const auto* p = std::get_if<page>(&v_))
+    throw testkit_error("not_redirected", "expected a redirect, got " + describe_page(*p));
   throw testkit_error("not_redirected", "expected a redirect, but the LiveView mounted at " +
                                             std::get<ok_value>(v_).view.path());
+}
+
+const page& live_result::page_value() const {
+  if (const auto* p = std::get_if<page>(&v_)) return *p;
+  if (const auto* r = std::get_if<redirect>(&v_))
+    throw testkit_error("not_page", "expected a page without a LiveView, got " + inspect(*r));
+  throw testkit_error("not_page", "expected a page without a LiveView, but the LiveView mounted at " +
+                                      std::get<ok_value>(v_).view.path());
 }
 
 const std::string& render_result::html() const {
@@ -600,7 +623,11 @@ render_result view_event(const view& v, std::string_view kind, std::string_view 
 
 // -- mounting -----------------------------------------------------------------------------
 
-live_result live(const conn& c, std::string_view path) {
+namespace {
+
+// live/2; `follow` (follow_redirect of a plain redirect) gives a page without a LiveView, or
+// with another status than 200, as a value instead of an error.
+live_result mount(const conn& c, std::string_view path, bool follow) {
   if (!c.server) throw testkit_error("unsupported", "live: the conn has no server");
   auto s = std::make_shared<session>(c);
   c.server->add_session(s);
@@ -624,8 +651,11 @@ live_result live(const conn& c, std::string_view path) {
     }
     return r;
   }
+  if (resp.status != 200 && follow) return page{std::string(path), resp.status, std::move(resp.body)};
   if (resp.status != 200)
     throw testkit_error("http_status", "GET " + std::string(path) + " answered " + std::to_string(resp.status));
+  std::optional<std::string> body;
+  if (follow) body = resp.body;
   s->pages.prime(url, std::move(resp));
   s->last_action = "live " + std::string(path);
   s->browser->visit(url);
@@ -638,6 +668,7 @@ live_result live(const conn& c, std::string_view path) {
   auto main = s->browser->main_view();
   if (!main) {
     auto all = s->browser->views();
+    if (all.empty() && follow) return page{std::string(path), 200, std::move(*body)};
     if (all.empty())
       throw testkit_error("not_live", "GET " + std::string(path) + " is not a LiveView page");
     main = all.front();
@@ -651,6 +682,10 @@ live_result live(const conn& c, std::string_view path) {
   view v(s, main->id);
   return live_result::ok_value{v, s->browser->view_html(main->id)};
 }
+
+}  // namespace
+
+live_result live(const conn& c, std::string_view path) { return mount(c, path, false); }
 
 live_result live_isolated(const conn& c, std::string_view view_name, const json& session) {
   auto path = c.server ? c.server->isolated_path(view_name, session) : std::nullopt;
@@ -1078,7 +1113,7 @@ live_result follow_redirect(const redirect& r, const conn& c, std::optional<std:
   // redirected one has stopped).
   conn next = c;
   if (r.flash_token) next.cookies[std::string(flash_cookie_name)] = *r.flash_token;
-  return live(next, r.to);
+  return mount(next, r.to, r.what == redirect::kind::redirect);
 }
 
 live_result follow_redirect(const render_result& r, const conn& c, std::optional<std::string_view> to) {

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 
@@ -21,6 +22,15 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 using ::testing::Not;
+
+void expect_id(const std::function<void()>& fn, const char* id) {
+  try {
+    fn();
+    ADD_FAILURE() << "expected testkit_error " << id;
+  } catch (const testkit_error& e) {
+    EXPECT_EQ(e.id(), id) << e.what();
+  }
+}
 
 class LiveTest : public ::testing::Test {
  protected:
@@ -298,7 +308,7 @@ class join_counting_server final : public connection_factory {
   std::unique_ptr<sim::transport> open_transport() override {
     return std::make_unique<counting>(inner_->open_transport(), joins);
   }
-  sim::page_source& pages() override { return inner_->pages(); }
+  sim::page_source& pages() override { return pages_; }
   std::string base_url() const override { return inner_->base_url(); }
   std::chrono::milliseconds now() const override { return inner_->now(); }
   void advance_to(std::chrono::milliseconds t) override { inner_->advance_to(t); }
@@ -332,7 +342,23 @@ class join_counting_server final : public connection_factory {
     std::unique_ptr<sim::transport> t_;
     std::vector<std::string>& joins_;
   };
+  // The app's one page that is no LiveView (a controller's), with the request's cookies.
+  class app_pages final : public sim::page_source {
+   public:
+    explicit app_pages(sim::page_source& live) : live_(live) {}
+    sim::http_response get(const sim::http_request& req) override {
+      if (req.url.find("/signed-out") == std::string::npos) return live_.get(req);
+      sim::http_response r;
+      r.body = "<!DOCTYPE html><html><head><title>Bye</title></head><body><p id=\"bye\">Signed out</p>"
+               "<p id=\"cookies\">" + req.cookie + "</p></body></html>";
+      return r;
+    }
+
+   private:
+    sim::page_source& live_;
+  };
   std::shared_ptr<in_process_server> inner_;
+  app_pages pages_{inner_->pages()};
 };
 
 TEST_F(LiveTest, ARedirectedTabJoinsNothingMoreWithEveryProfile) {
@@ -373,6 +399,37 @@ TEST_F(LiveTest, ALiveRedirectLinkIsARedirectValueThatMountsNothing) {
     auto [next, next_html] = follow_redirect(r, pc, "/flash").value();
     EXPECT_EQ(test::flash_connected_mounts(), mounts + 1);
   }
+}
+
+TEST_F(LiveTest, FollowingARedirectToAPageWithoutALiveViewGivesThePage) {
+  auto app = std::make_shared<join_counting_server>(server);
+  conn pc = build_conn(app);
+  view v = live(pc, "/redirector").view();
+  auto r = render_click(element(v, "#to-page"));
+  ASSERT_TRUE(r.is_redirect());
+  EXPECT_EQ(r.redirect_value().what, redirect::kind::redirect);
+  // LiveViewTest's {:ok, conn}: the response, whose HTML the matchers read.
+  auto followed = follow_redirect(r, pc, "/signed-out");
+  ASSERT_TRUE(followed.is_page()) << ::testing::PrintToString(followed);
+  EXPECT_FALSE(followed.ok());
+  EXPECT_EQ(followed.page_value().url, "/signed-out");
+  EXPECT_EQ(followed.page_value().status, 200);
+  EXPECT_THAT(followed, HasElement("#bye", "Signed out"));
+  EXPECT_THAT(followed.html(), HasSubstr(std::string(flash_cookie_name) + "="));  // the flash went along
+  EXPECT_THAT(::testing::PrintToString(followed), HasSubstr("GET /signed-out answered 200"));
+  expect_id([&] { (void)followed.view(); }, "not_live");
+  expect_id([&] { (void)followed.redirect_value(); }, "not_redirected");
+
+  // Any status: the test reads it, as from the conn.
+  view again = live(pc, "/redirector").view();
+  auto lost = follow_redirect(render_click(element(again, "#to-nowhere")), pc);
+  ASSERT_TRUE(lost.is_page());
+  EXPECT_EQ(lost.page_value().status, 404);
+  // live/2 itself still insists on a LiveView.
+  expect_id([&] { (void)live(pc, "/signed-out"); }, "not_live");
+  expect_id([&] { (void)live(pc, "/nowhere"); }, "http_status");
+  // A view result is no page.
+  expect_id([&] { (void)live(pc, "/redirector").page_value(); }, "not_page");
 }
 
 TEST_F(LiveTest, PlainLinkClickIsARedirectValue) {

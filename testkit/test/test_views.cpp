@@ -135,6 +135,8 @@ class redirector_live : public ref::live_view {
                                        "<button id=\"away\" phx-click=\"away\">away</button>"
                                        "<button id=\"to-flash\" phx-click=\"to-flash\">to flash</button>"
                                        "<button id=\"away-to-flash\" phx-click=\"away-to-flash\">away</button>"
+                                       "<button id=\"to-page\" phx-click=\"to-page\">sign out</button>"
+                                       "<button id=\"to-nowhere\" phx-click=\"to-nowhere\">lost</button>"
                                        "<a id=\"plain-link\" href=\"/form\">plain</a>"
                                        "<a id=\"live-link\" href=\"/flash\" data-phx-link=\"redirect\" "
                                        "data-phx-link-state=\"push\">live</a>");
@@ -148,6 +150,11 @@ class redirector_live : public ref::live_view {
     } else if (event == "to-flash") {
       s.put_flash("info", "Hello");
       s.push_redirect("/flash");
+    } else if (event == "to-page") {
+      s.put_flash("info", "Signed out");
+      s.redirect("/signed-out");
+    } else if (event == "to-nowhere") {
+      s.redirect("/nowhere");
     } else if (event == "away-to-flash") {
       s.put_flash("info", "Bye");
       s.redirect("/flash");

@@ -85,7 +85,15 @@ struct view_element {
   std::string describe() const;
 };
 
-/// {:ok, view, html} or {:error, redirect}.
+/// A page without a LiveView that follow_redirect landed on: LiveViewTest's {:ok, conn}, the
+/// response to GET `url`.
+struct page {
+  std::string url;
+  int status = 200;
+  std::string html;  ///< the response body
+};
+
+/// {:ok, view, html} or {:error, redirect}; from follow_redirect also a page ({:ok, conn}).
 class live_result {
  public:
   struct ok_value {
@@ -95,19 +103,24 @@ class live_result {
 
   live_result(ok_value ok) : v_(std::move(ok)) {}          // NOLINT: a result
   live_result(redirect r) : v_(std::move(r)) {}            // NOLINT: a result
+  live_result(page p) : v_(std::move(p)) {}                // NOLINT: a result
 
   bool ok() const noexcept { return v_.index() == 0; }
   bool is_redirect() const noexcept { return v_.index() == 1; }
+  bool is_page() const noexcept { return v_.index() == 2; }
   /// The view and the HTML of its connected render; throws testkit_error not_live when the
-  /// result is a redirect.
+  /// result is a redirect or a page.
   const ok_value& value() const;
   const testkit::view& view() const { return value().view; }
-  const std::string& html() const { return value().html; }
-  /// Throws testkit_error not_redirected when the mount succeeded.
+  /// The view's HTML, or a page's body.
+  const std::string& html() const;
+  /// Throws testkit_error not_redirected when the mount succeeded (or a page loaded).
   const redirect& redirect_value() const;
+  /// Throws testkit_error not_page unless follow_redirect landed on a page without a LiveView.
+  const page& page_value() const;
 
  private:
-  std::variant<ok_value, redirect> v_;
+  std::variant<ok_value, redirect, page> v_;
 };
 
 /// What render_click and friends return: the view's HTML after the event, or a redirect.
@@ -205,9 +218,10 @@ json assert_redirected(const view& v, std::string_view to);
 void refute_redirected(const view& v, std::string_view to);
 
 /// Follows a redirect as LiveViewTest does: a new GET of the target with the redirect's flash
-/// cookie in a new tab, then live/2 (a plain redirect too: the reference runtime serves
-/// LiveViews only). The redirected tab stopped when the redirect came. `to` checks the
-/// target. Throws testkit_error not_redirected when `r` is not a redirect.
+/// cookie in a new tab, then live/2. The redirected tab stopped when the redirect came. A
+/// plain redirect to a page without a LiveView (a controller's) gives that page, whatever its
+/// status (LiveViewTest's {:ok, conn}); to a LiveView, the mounted view, as live/2 would.
+/// `to` checks the target. Throws testkit_error not_redirected when `r` is not a redirect.
 live_result follow_redirect(const redirect& r, const conn& c, std::optional<std::string_view> to = std::nullopt);
 live_result follow_redirect(const render_result& r, const conn& c, std::optional<std::string_view> to = std::nullopt);
 live_result follow_redirect(const live_result& r, const conn& c, std::optional<std::string_view> to = std::nullopt);
