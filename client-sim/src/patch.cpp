@@ -846,8 +846,13 @@ class dom_patch final : public detail::morph_callbacks {
     return true;
   }
 
+  /// Children without an id are dropped from the target of a phx-update container before it
+  /// is morphed; 1.0+ does it for streams too, so such a child of a stream is never added
+  /// (nor does it pull keyed elements out of the old DOM).
   void clean_child_nodes(dom::node& to) {
-    if (!(attr_is(to, phx_update_, "append") || attr_is(to, phx_update_, "prepend"))) return;
+    if (!(attr_is(to, phx_update_, "append") || attr_is(to, phx_update_, "prepend") ||
+          (magic() && attr_is(to, phx_update_, "stream"))))
+      return;
     for (std::size_t i = to.child_count(); i-- > 0;) {
       if (id_of(to.child(i)).empty()) to.remove_child(i);
     }
