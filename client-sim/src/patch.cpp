@@ -272,6 +272,29 @@ void purge_locks(lock_clones& locks, dom::node& container) {
   std::erase_if(locks, [&](const auto& e) { return !present.count(e.first); });
 }
 
+/// ≥0.20: the stream ref each element was given (DOM.putSticky(el, PHX_STREAM_REF)), by
+/// element. DOMPatch applies an element's sticky operations again whenever it patches it, so
+/// data-phx-stream stays when the element is morphed outside of an insert (a duplicate id).
+/// Kept per element rather than read off the attribute: a node the client did not mark (the
+/// server's markup, a lock's clone) loses the attribute.
+using sticky_refs = std::unordered_map<const dom::node*, std::string>;
+
+/// Forgets elements in neither the container nor a lock's clone (pointers may be reused).
+void purge_sticky(sticky_refs& refs, dom::node& container, const lock_clones& locks) {
+  if (refs.empty()) return;
+  sticky_refs kept;
+  auto keep = [&](dom::node& el) {
+    auto it = refs.find(&el);
+    if (it != refs.end()) kept.insert(std::move(*it));
+  };
+  for_each_element(container, keep);
+  for (const auto& e : locks) {
+    keep(*e.second);
+    for_each_element(*e.second, keep);
+  }
+  refs.swap(kept);
+}
+
 /// parseInt of a ref attribute; nullopt for NaN.
 std::optional<long long> parse_ref(const std::string* v) {
   if (!v) return std::nullopt;
@@ -309,6 +332,7 @@ struct view_patcher::state {
   client_profile profile;
   std::string view_id;
   lock_clones locks;
+  sticky_refs sticky;
   prefixed_names names;
 };
 
@@ -318,12 +342,13 @@ class dom_patch final : public detail::morph_callbacks {
  public:
   dom_patch(client_profile p, const std::string& view_id, const patch_options& o,
             dom::node& container, patch_report& r, bool join, lock_clones& locks,
-            prefixed_names& names, std::optional<long long> undo_ref = std::nullopt)
+            sticky_refs& sticky, prefixed_names& names,
+            std::optional<long long> undo_ref = std::nullopt)
       : p_(p), o_(o), container_(container), r_(r), join_(join),
         names_(names.for_prefix(o.binding_prefix)), phx_update_(names_.update),
         trigger_(names_.trigger), root_id_(o.root_id.empty() ? view_id : o.root_id),
         phx_remove_(names_.remove), feedback_for_(names_.feedback_for), locks_(locks),
-        undo_ref_(undo_ref) {}
+        sticky_(sticky), undo_ref_(undo_ref) {}
 
   bool magic() const { return protocol::has_magic_ids(p_); }
   bool streams_on() const { return protocol::has_streams(p_); }
@@ -421,6 +446,7 @@ class dom_patch final : public detail::morph_callbacks {
 
   void finish() {
     transition_removes();
+    purge_sticky(sticky_, container_, locks_);
     std::set<int> gone;
     for (int cid : discarded_cids_)
       if (component_nodes(container_, cid).empty()) gone.insert(cid);
@@ -446,7 +472,7 @@ class dom_patch final : public detail::morph_callbacks {
     auto it = child->is_element() ? inserts_.find(id_of(*child)) : inserts_.end();
     if (it == inserts_.end() || id_of(*child).empty()) return parent.append_child(std::move(child));
     const stream_insert si = it->second;
-    child->set_attribute("data-phx-stream", si.ref);
+    set_stream_ref(*child, si.ref);
     dom::node* placed = nullptr;
     if (si.at == 0) {
       placed = &parent.insert_child(0, std::move(child));
@@ -594,14 +620,21 @@ class dom_patch final : public detail::morph_callbacks {
     if (upd && *upd == "ignore") {
       merge_attrs(from, to, {}, true);
       r_.updated.push_back(&from);
+      apply_sticky(from, from);
       return el_update::skip;
     }
-    if (!magic() && !sync_pending_ref(from, to)) return el_update::skip;
+    if (!magic() && !sync_pending_ref(from, to)) {
+      apply_sticky(from, from);
+      return el_update::skip;
+    }
     if (magic()) {
       // A locked element is not patched: its private clone is, until the lock's ack.
-      if (dom::node* clone = lock_clone(from); clone && !focused) {
-        into = clone;
-        return update_element(*clone, to, false);
+      if (dom::node* clone = lock_clone(from)) {
+        apply_sticky(from, from);
+        if (!focused) {
+          into = clone;
+          return update_element(*clone, to, false);
+        }
       }
     }
     return update_element(from, to, focused);
@@ -615,6 +648,7 @@ class dom_patch final : public detail::morph_callbacks {
       if (!prev_session || !prev_session->empty())
         from.set_attribute("data-phx-session", prev_session ? *prev_session : "null");
       from.set_attribute("data-phx-root-id", root_id_);
+      apply_sticky(from, from);
       return el_update::skip;
     }
     if (p_ <= client_profile::v0_18) discard_error(to);
@@ -645,6 +679,7 @@ class dom_patch final : public detail::morph_callbacks {
       r_.updated.push_back(&from);
       // 0.20 tracks the focused control whatever its name.
       if (p_ == client_profile::v0_20) tracked_.emplace_back(attr_or_empty(from, "name"), used(from));
+      apply_sticky(from, from);
       return el_update::skip;
     }
     if (p_ == client_profile::v0_20 && is_form_input(to)) track_input(from, to);
@@ -671,6 +706,7 @@ class dom_patch final : public detail::morph_callbacks {
       r.update_type = *to.get_attribute(phx_update_);
       restorers_.push_back(std::move(r));
     }
+    apply_sticky(from, to);
     return magic() ? el_update::morph_element : el_update::morph;
   }
 
@@ -725,6 +761,19 @@ class dom_patch final : public detail::morph_callbacks {
         if (f && (*f == name || (array && *f == bare))) detail::add_class(el, "phx-no-feedback");
       });
     }
+  }
+
+  void set_stream_ref(dom::node& el, const std::string& ref) {
+    el.set_attribute("data-phx-stream", ref);
+    sticky_[&el] = ref;
+  }
+
+  /// DOM.applyStickyOperations: an element's stream ref put back (on the element, or on the
+  /// markup it is about to be morphed with).
+  void apply_sticky(const dom::node& owner, dom::node& onto) {
+    if (sticky_.empty()) return;
+    auto it = sticky_.find(&owner);
+    if (it != sticky_.end()) onto.set_attribute("data-phx-stream", it->second);
   }
 
   bool in_lock_clone(const dom::node& n) const {
@@ -846,8 +895,13 @@ class dom_patch final : public detail::morph_callbacks {
     return true;
   }
 
+  /// Children without an id are dropped from the target of a phx-update container before it
+  /// is morphed; 1.0+ does it for streams too, so such a child of a stream is never added
+  /// (nor does it pull keyed elements out of the old DOM).
   void clean_child_nodes(dom::node& to) {
-    if (!(attr_is(to, phx_update_, "append") || attr_is(to, phx_update_, "prepend"))) return;
+    if (!(attr_is(to, phx_update_, "append") || attr_is(to, phx_update_, "prepend") ||
+          (magic() && attr_is(to, phx_update_, "stream"))))
+      return;
     for (std::size_t i = to.child_count(); i-- > 0;) {
       if (id_of(to.child(i)).empty()) to.remove_child(i);
     }
@@ -938,7 +992,7 @@ class dom_patch final : public detail::morph_callbacks {
     auto it = inserts_.find(id);
     if (it == inserts_.end()) return;
     const stream_insert si = it->second;
-    el.set_attribute("data-phx-stream", si.ref);
+    set_stream_ref(el, si.ref);
     if (magic() && !si.reset && !is_new) return;
     dom::node* parent = el.parent();
     if (!parent || !parent->is_element()) return;
@@ -1043,17 +1097,19 @@ class dom_patch final : public detail::morph_callbacks {
   dom::node* trigger_action_ = nullptr;
   dom::node* target_ = nullptr;  // the morph's root (targetContainer)
   lock_clones& locks_;
+  sticky_refs& sticky_;
   std::optional<long long> undo_ref_;
 };
 
 patch_report container_patch(client_profile p, const std::string& view_id, dom::node& container,
                              std::string_view html, const std::vector<json>& streams,
                              const patch_options& o, bool join, lock_clones& locks,
-                             prefixed_names& names) {
+                             sticky_refs& sticky, prefixed_names& names) {
   patch_report r;
   r.patch = patch_report::kind::full;
   purge_locks(locks, container);
-  dom_patch dp(p, view_id, o, container, r, join, locks, names);
+  purge_sticky(sticky, container, locks);
+  dom_patch dp(p, view_id, o, container, r, join, locks, sticky, names);
   if (join) dp.mark_prunable();
   dp.load_streams(streams);
   if (join && protocol::has_magic_ids(p)) dp.clear_dead_streams();
@@ -1107,7 +1163,7 @@ class plain_patch final : public detail::morph_callbacks {
 }  // namespace
 
 view_patcher::view_patcher(client_profile profile, std::string view_id)
-    : s_(std::make_unique<state>(state{profile, std::move(view_id), {}, {}})) {}
+    : s_(std::make_unique<state>(state{profile, std::move(view_id), {}, {}, {}})) {}
 view_patcher::view_patcher(view_patcher&&) noexcept = default;
 view_patcher& view_patcher::operator=(view_patcher&&) noexcept = default;
 view_patcher::~view_patcher() = default;
@@ -1118,13 +1174,13 @@ const std::string& view_patcher::view_id() const noexcept { return s_->view_id; 
 patch_report view_patcher::join(dom::node& container, std::string_view html,
                                 const std::vector<json>& streams, const patch_options& o) {
   return container_patch(s_->profile, s_->view_id, container, html, streams, o, true, s_->locks,
-                         s_->names);
+                         s_->sticky, s_->names);
 }
 
 patch_report view_patcher::full(dom::node& container, std::string_view html,
                                 const std::vector<json>& streams, const patch_options& o) {
   return container_patch(s_->profile, s_->view_id, container, html, streams, o, false,
-                         s_->locks, s_->names);
+                         s_->locks, s_->sticky, s_->names);
 }
 
 patch_report view_patcher::component(dom::node& container, int cid, std::string_view html,
@@ -1144,7 +1200,8 @@ patch_report view_patcher::component(dom::node& container, int cid, protocol::co
   dom::node* target = (nodes.size() == 1 && element_count == 1) ? nodes.front() : nodes.front()->parent();
   if (!target) return r;
   purge_locks(s_->locks, container);
-  dom_patch dp(s_->profile, s_->view_id, o, container, r, false, s_->locks, s_->names);
+  purge_sticky(s_->sticky, container, s_->locks);
+  dom_patch dp(s_->profile, s_->view_id, o, container, r, false, s_->locks, s_->sticky, s_->names);
   dp.load_streams(streams);
   std::unique_ptr<dom::node> to;
   const bool single_root = cid_of(*target) == cid;
@@ -1206,7 +1263,9 @@ patch_report view_patcher::unlock(dom::node& container, dom::node& el, long long
   r.patch = patch_report::kind::full;
   if (protocol::has_magic_ids(p)) {
     // View.undoElRef: a DOMPatch of the element with the clone, undoRef set.
-    dom_patch dp(p, s_->view_id, o, container, r, false, s_->locks, s_->names, undo_ref);
+    purge_sticky(s_->sticky, container, s_->locks);
+    dom_patch dp(p, s_->view_id, o, container, r, false, s_->locks, s_->sticky, s_->names,
+                 undo_ref);
     dp.run(el, to, false);
     dp.finish();
   } else {

@@ -333,6 +333,80 @@ TEST(patch_streams, items_without_instructions_are_neither_added_nor_removed) {
   }
 }
 
+TEST(patch_streams, children_without_an_id_are_dropped_from_a_stream_containers_new_markup_1_x) {
+  // 1.0+ cleans a stream container's new markup as an append/prepend one (≤0.20: not): its
+  // <li> without an id is never added, so it does not take the keyed <ul id="r"> out of the
+  // old DOM and morph the nested <li id="s"> again, which keeps the <a> that the first
+  // <li id="s"> (morphdom's lookup holds the last element with that id) put in it.
+  // (fuzz corpus: crash-added-then-removed-in-one-patch; interop: patch-added-then-removed)
+  auto html = [](const char* text) {
+    return std::string(R"(<u phx-update="stream"><li id="s"><a>)") + text +
+           R"(</a></li><li><ul id="r"><li id="s"></li></ul></li></u>)";
+  };
+  for (auto p : {client_profile::v0_20, client_profile::v1_0, client_profile::v1_2}) {
+    auto c = container("");
+    view_patcher vp(p, "lv");
+    vp.join(*c, html("1"));
+    vp.full(*c, html("2"));
+    if (p == client_profile::v0_20)
+      EXPECT_EQ(lvh::dom::serialize_children(*c),
+                R"(<u phx-update="stream"><li id="s"><a>1</a></li><li></li>)"
+                R"(<li><ul id="r"><li id="s"></li></ul></li></u>)");
+    else
+      EXPECT_EQ(lvh::dom::serialize_children(*c),
+                R"(<u phx-update="stream"><li id="s"><a>1</a></li>)"
+                R"(<li><ul id="r"><li id="s"><a>2</a></li></ul></li></u>)")
+          << lvh::protocol::name(p);
+  }
+}
+
+TEST(patch_streams, stream_ref_stays_on_an_item_morphed_outside_of_an_insert) {
+  // The client sets data-phx-stream as a sticky operation of the element and applies it
+  // again whenever it patches the element, so an item matched by id in a later render that
+  // does not insert it (here: a second element with its id) keeps the attribute. An element
+  // that has the attribute from the server's markup has no such operation and loses it.
+  for (auto p : {client_profile::v0_20, client_profile::v1_0, client_profile::v1_2}) {
+    auto c = container("");
+    view_patcher vp(p, "lv");
+    vp.join(*c, R"(<ul id="items" phx-update="stream"><li id="i-1">one</li><li id="x" data-phx-stream="s">x</li></ul>)",
+            {json::array({"s", json::array({json::array({"i-1", -1, nullptr})}), json::array()})});
+    ASSERT_EQ(lvh::dom::serialize_children(*c),
+              R"(<ul id="items" phx-update="stream"><li id="i-1" data-phx-stream="s">one</li>)"
+              R"(<li id="x" data-phx-stream="s">x</li></ul>)")
+        << lvh::protocol::name(p);
+    const lvh::dom::node* item = by_id(*c, "i-1");
+    vp.full(*c, R"(<ul id="items" phx-update="stream"><li id="i-1">uno</li><li id="x">y</li></ul>)");
+    EXPECT_EQ(lvh::dom::serialize_children(*c),
+              R"(<ul id="items" phx-update="stream"><li id="i-1" data-phx-stream="s">uno</li>)"
+              R"(<li id="x">y</li></ul>)")
+        << lvh::protocol::name(p);
+    EXPECT_EQ(by_id(*c, "i-1"), item) << lvh::protocol::name(p);
+    // Still there on the next patch of the same element.
+    vp.full(*c, R"(<ul id="items" phx-update="stream"><li id="i-1">eins</li></ul>)");
+    EXPECT_EQ(lvh::dom::serialize_children(*c),
+              R"(<ul id="items" phx-update="stream"><li id="i-1" data-phx-stream="s">eins</li>)"
+              R"(<li id="x">y</li></ul>)")
+        << lvh::protocol::name(p);
+  }
+}
+
+TEST(patch_streams, delete_of_a_duplicate_id_removes_the_first_element_in_tree_order) {
+  // 0.20/1.0 look the id up with querySelector, 1.2 with getElementById: in a browser both
+  // answer the first element in tree order (jsdom's getElementById answers the one attached
+  // first; the interop oracle corrects that).
+  for (auto p : {client_profile::v0_20, client_profile::v1_0, client_profile::v1_2}) {
+    auto c = container(R"(<ul id="items" phx-update="stream"><li><b id="i-1">nested</b></li>)"
+                       R"(<li id="i-1" data-phx-stream="s">one</li><li id="i-2">two</li></ul>)");
+    view_patcher vp(p, "lv");
+    vp.full(*c, R"(<ul id="items" phx-update="stream"><li id="i-2">two</li></ul>)",
+            {json::array({"s", json::array(), json::array({"i-1"})})});
+    EXPECT_EQ(lvh::dom::serialize_children(*c),
+              R"(<ul id="items" phx-update="stream"><li></li><li id="i-1" data-phx-stream="s">one</li>)"
+              R"(<li id="i-2">two</li></ul>)")
+        << lvh::protocol::name(p);
+  }
+}
+
 // -- pending refs ---------------------------------------------------------------------------
 
 TEST(patch_refs, element_waiting_for_an_ack_keeps_its_loading_state_up_to_0_20) {

@@ -52,8 +52,25 @@ export function domEnv() {
   // Browsers have structuredClone on window; 1.2 prefers it to a JSON round trip.
   if (!('structuredClone' in w)) w.structuredClone = globalThis.structuredClone;
   installInnerText(w);
+  installTreeOrderById(w);
   env = { dom, window: w, document: w.document };
   return env;
+}
+
+// With duplicate ids jsdom's getElementById answers the element attached to the document
+// first; a browser answers the first in tree order (DOM standard). 1.2 deletes a stream item
+// by getElementById, so with a duplicate id the two can remove different elements.
+function installTreeOrderById(w) {
+  const byId = w.Document.prototype.getElementById;
+  w.Document.prototype.getElementById = function getElementById(id) {
+    const found = byId.call(this, id);
+    if (!found) return found;
+    const walker = this.createTreeWalker(this, w.NodeFilter.SHOW_ELEMENT);
+    for (let n = walker.nextNode(); n && n !== found; n = walker.nextNode()) {
+      if (n.getAttribute('id') === found.getAttribute('id')) return n;
+    }
+    return found;
+  };
 }
 
 // jsdom has no innerText. The 0.15–0.20 clients set it on a span when a component has text
