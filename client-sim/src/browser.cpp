@@ -202,8 +202,9 @@ struct browser::view_state {
   std::vector<std::pair<nlohmann::json, std::optional<std::string>>> pending;  // queued diffs
   std::function<void()> on_joined;
   std::uint64_t created = 0;  // creation order (the client keeps its views in it)
-  // 0.20+: a root that left its channel on a join error with a redirect is still one of
-  // the client's roots: the redirect's unload leaves that channel again (topic, join_ref).
+  // A view whose join was refused with a redirect left its channel but is still one of
+  // the client's views (a root, or its parent's child): destroying it later (0.20+'s unload
+  // before a hard redirect, a live redirect's replaceMain) leaves again (topic, join_ref).
   std::optional<std::pair<std::string, std::string>> leave_again;
   // Form recovery on rejoin: the join whose render waits for it (a new join or an error
   // makes the waiting callbacks stale), the ids of forms being recovered (1.x pendingForms)
@@ -889,9 +890,11 @@ void browser::on_join_error(view_state& v, const reply_result& r) {
   const bool has_live_redirect = resp.is_object() && resp.contains("live_redirect");
   if (has_redirect || has_live_redirect) {
     v.join_pending = false;
-    if (has_redirect && opts_.profile >= client_profile::v0_20 && v.parent_id.empty() && v.ch)
+    if (v.ch && socket_) {
       v.leave_again = std::make_pair(v.ch->topic(), v.ch->join_ref());
-    destroy_view(v, true);
+      channel* ch = std::exchange(v.ch, nullptr);
+      ch->leave();
+    }
     if (has_redirect) return on_redirect(resp["redirect"]);
     return on_live_redirect(resp["live_redirect"]);
   }
@@ -1021,6 +1024,8 @@ void browser::destroy_view(view_state& v, bool leave) {
     channel* ch = v.ch;
     v.ch = nullptr;
     ch->leave();
+  } else if (auto again = std::exchange(v.leave_again, std::nullopt); leave && again && socket_) {
+    socket_->send_leave(again->first, again->second);
   }
   auto it = views_.find(v.id);
   if (it != views_.end() && it->second.get() == &v) {
@@ -1284,22 +1289,14 @@ void browser::unload() {
   std::vector<view_state*> roots;
   for (auto& [id, v] : views_)
     if (v->parent_id.empty() && !v->destroyed) roots.push_back(v.get());
-  for (auto& v : retired_)
-    if (v->leave_again) roots.push_back(v.get());
   std::sort(roots.begin(), roots.end(),
             [](const view_state* a, const view_state* b) { return a->created < b->created; });
   const bool leaves = opts_.profile >= client_profile::v0_20 && socket_ && socket_->connected();
   // Every root view leaves (its children first), in the order the client made them; then
   // the dead view the client makes for the body at connect (topic "lv:", never joined),
   // unless the body or the document element is a LiveView itself.
-  for (view_state* r : roots) {
-    if (auto again = std::exchange(r->leave_again, std::nullopt)) {
-      if (leaves) socket_->send_leave(again->first, again->second);
-    } else if (leaves) {
-      destroy_view(*r, true);
-    }
-  }
   if (!leaves) return;
+  for (view_state* r : roots) destroy_view(*r, true);
   main_id_.clear();
   bool dead_view = true;
   for_each_element(*document_, [&](dom::node& el) {

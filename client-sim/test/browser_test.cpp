@@ -123,7 +123,7 @@ TEST_F(browser_fixture, TitleAndPushEvents) {
 TEST_F(browser_fixture, NestedViewsJoinFromTheRenderAndLeaveWhenRemoved) {
   const std::string child =
       "<div id=\"kid\" data-phx-session=\"KS\" data-phx-static=\"\" "
-      "data-phx-parent-id=\"phx-main\"></div>";
+      "data-phx-parent-id=\"phx-main\" data-phx-view=\"K\"></div>";
   t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<main>", "</main>"}, {child})}})});
   t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<i>kid</i>"})}})});
   start(client_profile::v0_20,
@@ -266,6 +266,70 @@ TEST_F(browser_fixture, JoinRedirectLeavesTheViewTwiceFrom020) {
         p < client_profile::v0_20 ? std::vector<std::string>{"lv:phx-main"}
                                   : std::vector<std::string>{"lv:phx-main", "lv:phx-main", "lv:"};
     EXPECT_EQ(topics, want) << lvh::protocol::name(p);
+  }
+}
+
+namespace nested {
+const std::string child =
+    "<div id=\"kid\" data-phx-session=\"KS\" data-phx-static=\"\" "
+    "data-phx-parent-id=\"phx-main\" data-phx-view=\"K\"></div>";
+const std::string dead =
+    "<main><div id=\"kid\" data-phx-session=\"\" data-phx-static=\"KSTAT\" "
+    "data-phx-parent-id=\"phx-main\" data-phx-view=\"K\"><i>dead kid</i></div></main>";
+}  // namespace nested
+
+TEST_F(browser_fixture, NestedJoinRedirectLeavesTheChildTwiceFrom020) {
+  // The refused child leaves its channel but stays its parent's child: 0.20+'s unload
+  // destroys it with the parent, which leaves once more.
+  for (auto p : lvh::protocol::all_client_profiles) {
+    t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<main>", "</main>"}, {nested::child})}})});
+    t.on("phx_join", {sim::reply_error({{"redirect", {{"to", "/gone"}}}})});
+    const std::size_t before = t.sent().size();
+    start(p, nested::dead);
+    std::vector<std::string> topics;
+    for (std::size_t i = before; i < t.sent().size(); ++i)
+      if (t.sent()[i].event == "phx_leave") topics.push_back(t.sent()[i].topic);
+    const std::vector<std::string> want =
+        p < client_profile::v0_20
+            ? std::vector<std::string>{"lv:kid"}
+            : std::vector<std::string>{"lv:kid", "lv:kid", "lv:phx-main", "lv:"};
+    EXPECT_EQ(topics, want) << lvh::protocol::name(p);
+    ASSERT_FALSE(b->navigations().empty()) << lvh::protocol::name(p);
+    EXPECT_EQ(b->navigations().back().url, "http://localhost:4000/gone");
+  }
+}
+
+TEST_F(browser_fixture, JoinLiveRedirectReplacesTheRefusedViewOnEveryProfile) {
+  // A view refused with a live_redirect is still registered: replaceMain destroys it (and the
+  // refused child with it), which leaves again, and the main view joins with redirect.
+  for (bool child : {false, true}) {
+    for (auto p : {client_profile::v0_18, client_profile::v0_20, client_profile::v1_2}) {
+      const json refuse = {{"live_redirect", {{"to", "/two"}, {"kind", "push"}}}};
+      if (child) {
+        t.on("phx_join",
+             {sim::reply_ok({{"rendered", rendered({"<main>", "</main>"}, {nested::child})}})});
+      }
+      t.on("phx_join", {sim::reply_error(refuse)});
+      t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<b>two</b>"})}})});
+      const std::size_t before = t.sent().size();
+      const std::size_t gets = pages.requests().size();
+      start(p, child ? nested::dead : "<p>dead</p>");
+      std::vector<std::string> got;
+      for (std::size_t i = before; i < t.sent().size(); ++i)
+        if (t.sent()[i].event != "heartbeat")
+          got.push_back(t.sent()[i].event + " " + t.sent()[i].topic);
+      const std::vector<std::string> want =
+          child ? std::vector<std::string>{"phx_join lv:phx-main", "phx_join lv:kid",
+                                           "phx_leave lv:kid", "phx_leave lv:kid",
+                                           "phx_leave lv:phx-main", "phx_join lv:phx-main"}
+                : std::vector<std::string>{"phx_join lv:phx-main", "phx_leave lv:phx-main",
+                                           "phx_leave lv:phx-main", "phx_join lv:phx-main"};
+      EXPECT_EQ(got, want) << lvh::protocol::name(p) << (child ? " child" : " main");
+      EXPECT_EQ(t.sent().back().payload["redirect"], "http://localhost:4000/two");
+      EXPECT_EQ(pages.requests().size(), gets + 1) << "no page load for a live redirect";
+      EXPECT_EQ(b->url(), "http://localhost:4000/two");
+      EXPECT_EQ(b->view_html("phx-main"), "<b>two</b>");
+    }
   }
 }
 
