@@ -1692,18 +1692,31 @@ dispatch_result browser::act(dom::node* el, const action& a, std::string_view ev
   ctx.interactions = &in_->interactions;
   ctx.page_url = url_;
   dom::node& target = el ? *el : *document_;
+  const bool rate_limited = el && !event_type.empty();
+  const bool limits = rate_limited && rate_limiter::limits(*el);
+  // A change's callback marks the control changed (phx-has-focused: feedback, 1.x
+  // _unused_), makes a non-textual one the active element and serializes the form: all
+  // when the debounce fires. Delayed, the look-up beforehand must mark nothing.
+  const bool deferred_change = limits && a.kind == action_kind::change;
+  interaction_state scratch;
+  if (deferred_change) {
+    scratch = in_->interactions;
+    ctx.interactions = &scratch;
+  }
   // A click inside a live link is click_link's, which is what dispatch does with a click.
   dispatch_result r = dispatch(ctx, target, a);
   if (r.effects.empty()) {
     settle();
     return r;
   }
-  const bool rate_limited = el && !event_type.empty();
   if (!rate_limited) {
     run_effects(r);
-  } else if (!rate_limiter::limits(*el)) {
+  } else if (!limits) {
     // Called at once and not kept: the effects need no copy.
-    in_->limiter.submit(*el, event_type, a.key, [this, &r] { run_effects(r); });
+    in_->limiter.submit(*el, event_type, a.key, [this, &r, &a, el] {
+      if (a.kind == action_kind::change) note_changed(*el);
+      run_effects(r);
+    });
   } else {
     const std::uint64_t page = in_->page;
     std::weak_ptr<bool> alive = alive_;
@@ -1713,12 +1726,24 @@ dispatch_result browser::act(dom::node* el, const action& a, std::string_view ev
     };
     auto st = std::make_shared<call_state>();
     auto effects = std::make_shared<dispatch_result>(r);
-    auto decision = in_->limiter.submit(*el, event_type, a.key, [this, alive, page, effects, st] {
+    auto fire = [this, alive, page, effects, st, deferred_change, el, a] {
       if (alive.expired() || page != in_->page) return;
       if (!st->synchronous && !st->fired && in_->deferred > 0) --in_->deferred;
       st->fired = true;
+      if (deferred_change && attached_to(el, document_.get())) {
+        note_changed(*el);
+        binding_context now;
+        now.profile = opts_.profile;
+        now.document = document_.get();
+        now.forms = &in_->forms;
+        now.interactions = &in_->interactions;
+        now.page_url = url_;
+        run_effects(dispatch(now, *el, a));
+        return;
+      }
       run_effects(*effects);
-    });
+    };
+    auto decision = in_->limiter.submit(*el, event_type, a.key, std::move(fire));
     st->synchronous = false;
     if ((decision == rate_decision::scheduled || decision == rate_decision::on_blur) &&
         !st->fired)
@@ -1748,7 +1773,6 @@ dispatch_result browser::change(dom::node& control, std::optional<std::string> v
     }
   }
   if (opts_.actions_move_focus) set_focus(&control);
-  note_changed(control);
   return act(&control, action::change(), "input");
 }
 
@@ -1781,7 +1805,6 @@ dispatch_result browser::select_options(dom::node& select,
     if (pick || select.has_attribute("multiple")) in_->forms.set_selected(*opt, pick);
   }
   if (opts_.actions_move_focus) set_focus(&select);
-  note_changed(select);
   return act(&select, action::change(), "input");
 }
 
@@ -1807,7 +1830,6 @@ dispatch_result browser::change_form(dom::node& form, const nlohmann::json& valu
   }
   if (!first) return act(&form, action::change(), "input");
   if (opts_.actions_move_focus) set_focus(first);
-  note_changed(*first);
   return act(first, action::change(), "input");
 }
 

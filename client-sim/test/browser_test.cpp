@@ -548,6 +548,47 @@ TEST_F(feedback_fixture, ASubmitShowsEveryFeedback) {
   }
 }
 
+TEST_F(browser_fixture, ADebouncedChangeMarksTheInputAndReadsTheFormWhenItFires) {
+  // The change callback, run by the debounce, marks the control changed (phx-no-feedback
+  // goes, 1.x stops sending _unused_) and serializes the form: a render in between is
+  // patched as if the user had not typed, and the push carries the form as it is then.
+  const std::vector<std::string> st = {
+      "<form id=\"f\" phx-change=\"v\"><input id=\"a\" name=\"a\" phx-debounce=\"300\">"
+      "<span class=\"err\" phx-feedback-for=\"a\">",
+      "</span><input id=\"b\" name=\"b\" value=\"", "\"></form>"};
+  for (auto p : lvh::protocol::all_client_profiles) {
+    t.on("phx_join", {sim::reply_ok({{"rendered", rendered(st, {"x", "b0"})}})});
+    const std::size_t before = t.sent().size();
+    start(p, st[0] + "x" + st[1] + "b0" + st[2]);
+    auto events = [&] {
+      std::vector<frame> out;
+      for (std::size_t i = before; i < t.sent().size(); ++i)
+        if (t.sent()[i].event == "event") out.push_back(t.sent()[i]);
+      return out;
+    };
+    const std::string name(lvh::protocol::name(p));
+    const bool feedback = p <= client_profile::v0_20;
+    auto err_class = [&] { return *b->find("span.err").get_attribute("class"); };
+    b->change(b->find("#a"), "typed");
+    b->advance(100);
+    EXPECT_TRUE(events().empty()) << name;
+    // The server re-renders the error and b's value meanwhile.
+    t.push(frame{sent("phx_join").back().ref, std::nullopt, "lv:phx-main", "diff",
+                 {{"0", "x2"}, {"1", "b1"}}});
+    b->settle();
+    EXPECT_EQ(err_class(), feedback ? "err phx-no-feedback" : "err") << name;
+    t.on("event", {sim::reply_ok()});
+    b->advance(200);
+    auto ev = events();
+    ASSERT_EQ(ev.size(), 1u) << name;
+    const std::string value = ev[0].payload["value"];
+    EXPECT_NE(value.find("a=typed&"), std::string::npos) << name << ": " << value;
+    EXPECT_NE(value.find("b=b1"), std::string::npos) << name << ": " << value;
+    EXPECT_EQ(value.find("_unused_a"), std::string::npos) << name << ": " << value;
+    EXPECT_EQ(err_class(), "err") << name;
+  }
+}
+
 TEST_F(browser_fixture, HookReplyWithoutAnswerIsNull) {
   t.on("phx_join",
        {sim::reply_ok({{"rendered", rendered({"<div id=\"h\" phx-hook=\"H\">hook</div>"})}})});
