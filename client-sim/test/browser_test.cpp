@@ -341,6 +341,47 @@ TEST_F(browser_fixture, StaleJoinReloadsThePage) {
   EXPECT_FALSE(b->errors().empty());
 }
 
+TEST_F(browser_fixture, RefusedJoinReloadsWhenTheJitterRunsOut) {
+  // reloadWithJitter: the reload is a timer (0.15: 1-3 s, the simulator takes 1 s; later
+  // 5-10 s, 5 s); the page stays until it runs out.
+  for (auto p : lvh::protocol::all_client_profiles) {
+    const bool v015 = p == client_profile::v0_15;
+    // 0.15 reloads on a stale join too; later clients redirect on that, so another reason.
+    t.on("phx_join", {sim::reply_error({{"reason", v015 ? "stale" : "join crashed"}})});
+    t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<b>again</b>"})}})});
+    const std::size_t before = t.sent().size();
+    start(p);
+    const std::string name(lvh::protocol::name(p));
+    std::size_t leaves = 0;
+    for (std::size_t i = before; i < t.sent().size(); ++i)
+      leaves += t.sent()[i].event == "phx_leave";
+    // 0.15 destroys the view (it leaves, its container loses the session) before it
+    // disconnects; later clients disconnect and destroy the view when the timer runs out.
+    EXPECT_EQ(leaves, v015 ? 1u : 0u) << name;
+    const std::size_t gets = pages.requests().size();
+    auto& main = b->find("#phx-main");
+    EXPECT_EQ(*main.get_attribute("data-phx-session"), v015 ? "" : "SESS") << name;
+    const std::string* cls = main.get_attribute("class");
+    const std::string want_class =
+        p >= client_profile::v0_20 ? "phx-loading phx-error phx-server-error" : "(none)";
+    EXPECT_EQ(cls ? *cls : "(none)", want_class) << name;
+    const std::int64_t delay = v015 ? 1000 : 5000;
+    b->advance(delay - 1);
+    if (p == client_profile::v0_18) {  // the loader its join started, after 1 ms
+      EXPECT_EQ(*b->find("#phx-main").get_attribute("class"), "phx-loading") << name;
+    }
+    for (const auto& n : b->take_navigations())
+      EXPECT_NE(n.what, sim::navigation_record::kind::reload) << name;
+    EXPECT_EQ(pages.requests().size(), gets) << name;
+    b->advance(1);
+    auto navs = b->take_navigations();
+    ASSERT_FALSE(navs.empty()) << name;
+    EXPECT_EQ(navs.front().what, sim::navigation_record::kind::reload) << name;
+    EXPECT_EQ(pages.requests().size(), gets + 1) << name;
+    EXPECT_EQ(b->view_html("phx-main"), "<b>again</b>") << name;
+  }
+}
+
 TEST_F(browser_fixture, ClickSendsTheBindingsPushAndAppliesTheReply) {
   t.on("phx_join",
        {sim::reply_ok({{"rendered", rendered({"<button id=\"b\" phx-click=\"go\">", "</button>"}, {"0"})}})});
