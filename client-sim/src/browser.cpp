@@ -202,8 +202,9 @@ struct browser::view_state {
   std::vector<std::pair<nlohmann::json, std::optional<std::string>>> pending;  // queued diffs
   std::function<void()> on_joined;
   std::uint64_t created = 0;  // creation order (the client keeps its views in it)
-  // 0.20+: a root that left its channel on a join error with a redirect is still one of
-  // the client's roots: the redirect's unload leaves that channel again (topic, join_ref).
+  // A view whose join was refused with a redirect left its channel but is still one of
+  // the client's views (a root, or its parent's child): destroying it later (0.20+'s unload
+  // before a hard redirect, a live redirect's replaceMain) leaves again (topic, join_ref).
   std::optional<std::pair<std::string, std::string>> leave_again;
   // Form recovery on rejoin: the join whose render waits for it (a new join or an error
   // makes the waiting callbacks stale), the ids of forms being recovered (1.x pendingForms)
@@ -579,6 +580,12 @@ std::shared_ptr<browser::view_state> browser::new_view(dom::node& el, view_state
   if (flash) v->flash = *flash;
   v->static_token = attr(el, "data-phx-static");
   v->created = ++in_->views_created;
+  if (opts_.profile >= client_profile::v1_2) {
+    // 1.2 marks the container with its root's id as the view is made, before any join.
+    const view_state* root = parent;
+    while (root && !root->parent_id.empty()) root = view_by_id(root->parent_id);
+    el.set_attribute("data-phx-root-id", root ? root->id : v->id);
+  }
   views_[v->id] = v;
   return v;
 }
@@ -889,22 +896,39 @@ void browser::on_join_error(view_state& v, const reply_result& r) {
   const bool has_live_redirect = resp.is_object() && resp.contains("live_redirect");
   if (has_redirect || has_live_redirect) {
     v.join_pending = false;
-    if (has_redirect && opts_.profile >= client_profile::v0_20 && v.parent_id.empty() && v.ch)
+    if (v.ch && socket_) {
       v.leave_again = std::make_pair(v.ch->topic(), v.ch->join_ref());
-    destroy_view(v, true);
+      channel* ch = std::exchange(v.ch, nullptr);
+      ch->leave();
+    }
     if (has_redirect) return on_redirect(resp["redirect"]);
     return on_live_redirect(resp["live_redirect"]);
   }
   std::string reason = r.status == "timeout" ? "timeout" : string_member(resp, "reason").value_or("");
   errors_.push_back("join of " + v.id + " refused: " + (reason.empty() ? resp.dump() : reason));
   const bool main = v.id == main_id_ && v.parent_id.empty();
-  if (opts_.profile == client_profile::v0_15) return reload_with_jitter();
+  if (opts_.profile == client_profile::v0_15) return reload_with_jitter(v);
   if (reason == "stale" || reason == "unauthorized" || reason == "reload") {
     if (opts_.profile == client_profile::v0_18 || main || opts_.profile >= client_profile::v1_0)
       return on_redirect({{"to", v.href.value_or(url_)}});  // View.onRedirect
     return;
   }
-  if (socket_ && socket_->connected()) reload_with_jitter();
+  // The error state: 0.20 (any view) and 1.x (the main view) show it at once (displayError);
+  // 0.18 shows only the loader, when the timer the join started runs out (loaderTimeout,
+  // 1 ms by default: the reply came in the same instant).
+  if (opts_.profile == client_profile::v0_20 || (opts_.profile >= client_profile::v1_0 && main)) {
+    set_container_classes(v, {"phx-loading", "phx-error", "phx-server-error"});
+  } else if (opts_.profile == client_profile::v0_18) {
+    std::weak_ptr<bool> alive = alive_;
+    std::weak_ptr<view_state> weak;
+    if (auto it = views_.find(v.id); it != views_.end() && it->second.get() == &v) weak = it->second;
+    clock_.set_timeout(1, [this, alive, weak] {
+      if (alive.expired()) return;
+      auto s = weak.lock();
+      if (s && !s->destroyed && !s->joined) set_container_classes(*s, {"phx-loading"});
+    });
+  }
+  if (socket_ && socket_->connected()) reload_with_jitter(v);
 }
 
 bool browser::waits_for_link(const view_state& v) const {
@@ -938,17 +962,50 @@ void browser::on_message(const std::shared_ptr<view_state>& v, const protocol::f
   }
 }
 
+void browser::set_container_classes(view_state& v, const std::vector<std::string_view>& on) {
+  // View.setContainerClasses: the state classes come off, the given ones go on at the end.
+  if (!v.el) return;
+  const client_profile p = opts_.profile;
+  std::vector<std::string_view> off{"phx-connected", "phx-error"};
+  if (p == client_profile::v0_15) off.push_back("phx-disconnected");
+  else off.push_back("phx-loading");
+  if (p >= client_profile::v0_20) {
+    off.push_back("phx-client-error");
+    off.push_back("phx-server-error");
+  }
+  const std::string old = attr(*v.el, "class");
+  std::vector<std::string> kept;
+  std::size_t i = 0;
+  while (i < old.size()) {
+    std::size_t j = old.find_first_of(" \t\n\f\r", i);
+    if (j == std::string::npos) j = old.size();
+    std::string c = old.substr(i, j - i);
+    i = j + 1;
+    if (c.empty() || std::find(off.begin(), off.end(), c) != off.end() ||
+        std::find(kept.begin(), kept.end(), c) != kept.end())
+      continue;
+    kept.push_back(std::move(c));
+  }
+  std::string cls;
+  for (const auto& c : kept) cls += (cls.empty() ? "" : " ") + c;
+  for (std::string_view c : on) {
+    if (!cls.empty()) cls += ' ';
+    cls += c;
+  }
+  v.el->set_attribute("class", cls);
+}
+
 void browser::on_view_error(view_state& v) {
   if (v.destroyed) return;
   if (v.join_pending && v.join_count == 0 && v.parent_id.empty()) {
     // A crash before the first join completed: the client reloads the page.
-    reload_with_jitter();
+    reload_with_jitter(v);
     return;
   }
   if (opts_.profile == client_profile::v0_15 && v.rendering_join) {
     // 0.15 reloads on an error while a join's render waits (its joinPending, set again by
     // each join reply): here, while forms are being recovered.
-    reload_with_jitter();
+    reload_with_jitter(v);
     return;
   }
   v.joined = false;
@@ -960,40 +1017,13 @@ void browser::on_view_error(view_state& v) {
     if (c->parent_id == v.id) children.push_back(c.get());
   for (view_state* c : children) destroy_view(*c, true);
   if (focused_ && attached_to(focused_, v.el)) focused_ = nullptr;
-  if (v.el) {
-    // setContainerClasses: the state classes come off, the error state's go on at the end.
+  {
     const client_profile p = opts_.profile;
-    std::vector<std::string_view> off{"phx-connected", "phx-error"};
-    if (p == client_profile::v0_15) off.push_back("phx-disconnected");
-    else off.push_back("phx-loading");
-    if (p >= client_profile::v0_20) {
-      off.push_back("phx-client-error");
-      off.push_back("phx-server-error");
-    }
     std::vector<std::string_view> on;
     on.push_back(p == client_profile::v0_15 ? "phx-disconnected" : "phx-loading");
     on.push_back("phx-error");
     if (p >= client_profile::v0_20) on.push_back("phx-server-error");
-    const std::string old = attr(*v.el, "class");
-    std::vector<std::string> kept;
-    std::size_t i = 0;
-    while (i < old.size()) {
-      std::size_t j = old.find_first_of(" \t\n\f\r", i);
-      if (j == std::string::npos) j = old.size();
-      std::string c = old.substr(i, j - i);
-      i = j + 1;
-      if (c.empty() || std::find(off.begin(), off.end(), c) != off.end() ||
-          std::find(kept.begin(), kept.end(), c) != kept.end())
-        continue;
-      kept.push_back(std::move(c));
-    }
-    std::string cls;
-    for (const auto& c : kept) cls += (cls.empty() ? "" : " ") + c;
-    for (std::string_view c : on) {
-      if (!cls.empty()) cls += ' ';
-      cls += c;
-    }
-    v.el->set_attribute("class", cls);
+    set_container_classes(v, on);
   }
 }
 
@@ -1012,15 +1042,18 @@ void browser::destroy_view(view_state& v, bool leave) {
             [](const view_state* a, const view_state* b) { return a->created < b->created; });
   for (view_state* c : children) destroy_view(*c, leave);
   v.destroyed = true;
-  // DOM.markPhxChildDestroyed: the container keeps its place and content, without a session.
-  if (v.el && v.el->has_attribute("data-phx-parent-id") && attached_to(v.el, document_.get())) {
+  // DOM.markPhxChildDestroyed (a root's too): the container keeps its place and content,
+  // without a session.
+  if (v.el && attached_to(v.el, document_.get())) {
     v.el->set_attribute("data-phx-session", "");
-    in_->destroyed_children.insert(v.el);
+    if (v.el->has_attribute("data-phx-parent-id")) in_->destroyed_children.insert(v.el);
   }
   if (leave && v.ch && socket_) {
     channel* ch = v.ch;
     v.ch = nullptr;
     ch->leave();
+  } else if (auto again = std::exchange(v.leave_again, std::nullopt); leave && again && socket_) {
+    socket_->send_leave(again->first, again->second);
   }
   auto it = views_.find(v.id);
   if (it != views_.end() && it->second.get() == &v) {
@@ -1206,7 +1239,7 @@ void browser::apply_reply(view_state& v, const reply_result& r,
   if (!r.ok()) {
     if (r.status == "timeout") {
       errors_.push_back("push timed out on " + v.id);
-      reload_with_jitter();
+      reload_with_jitter(v);
     }
     return;
   }
@@ -1284,22 +1317,14 @@ void browser::unload() {
   std::vector<view_state*> roots;
   for (auto& [id, v] : views_)
     if (v->parent_id.empty() && !v->destroyed) roots.push_back(v.get());
-  for (auto& v : retired_)
-    if (v->leave_again) roots.push_back(v.get());
   std::sort(roots.begin(), roots.end(),
             [](const view_state* a, const view_state* b) { return a->created < b->created; });
   const bool leaves = opts_.profile >= client_profile::v0_20 && socket_ && socket_->connected();
   // Every root view leaves (its children first), in the order the client made them; then
   // the dead view the client makes for the body at connect (topic "lv:", never joined),
   // unless the body or the document element is a LiveView itself.
-  for (view_state* r : roots) {
-    if (auto again = std::exchange(r->leave_again, std::nullopt)) {
-      if (leaves) socket_->send_leave(again->first, again->second);
-    } else if (leaves) {
-      destroy_view(*r, true);
-    }
-  }
   if (!leaves) return;
+  for (view_state* r : roots) destroy_view(*r, true);
   main_id_.clear();
   bool dead_view = true;
   for_each_element(*document_, [&](dom::node& el) {
@@ -1472,22 +1497,41 @@ void browser::replace_main(std::string href, std::optional<std::string> flash,
   join_view(v);
 }
 
-void browser::reload_with_jitter() {
-  if (reload_timer_) return;
-  std::int64_t delay = opts_.reload_jitter_ms.value_or(
-      opts_.profile == client_profile::v0_15 ? 1000 : 5000);
-  std::vector<view_state*> all;
-  for (auto& [id, v] : views_)
-    if (v->parent_id.empty()) all.push_back(v.get());
-  for (view_state* v : all) destroy_view(*v, true);
+void browser::reload_with_jitter(view_state& v) {
+  // LiveSocket.reloadWithJitter. 0.15: the view is destroyed (it leaves) and the socket
+  // disconnected at once; every call starts its own timer. Later: only the disconnect is
+  // at once; a new call restarts the timer, which destroys the view (nothing reaches the
+  // closed socket) unless it is already gone. Either way the page loads when it fires.
+  const bool v015 = opts_.profile == client_profile::v0_15;
+  if (reload_timer_) {
+    if (v015) return;  // the first timer reloads the page; later ones would come too late
+    clock_.clear_timeout(reload_timer_);
+    reload_timer_ = 0;
+  }
+  std::int64_t delay = opts_.reload_jitter_ms.value_or(v015 ? 1000 : 5000);
+  if (v015) destroy_view(v, true);
   if (socket_) socket_->disconnect();
-  navigations_.push_back({navigation_record::kind::reload, url_, protocol::navigation::push, {}, 0});
   std::weak_ptr<bool> alive = alive_;
-  const std::string url = url_;
-  reload_timer_ = clock_.set_timeout(delay, [this, alive, url] {
+  std::weak_ptr<view_state> view;
+  if (auto it = views_.find(v.id); it != views_.end() && it->second.get() == &v) view = it->second;
+  reload_timer_ = clock_.set_timeout(delay, [this, alive, view, v015] {
     if (alive.expired()) return;
     reload_timer_ = 0;
-    pending_nav_ = url;
+    if (!v015) {
+      auto vs = view.lock();
+      // The view came back meanwhile (its socket was replaced): no reload.
+      if (!vs || vs->destroyed || (vs->joined && socket_ && socket_->connected())) return;
+      destroy_view(*vs, false);
+    }
+    if (pending_link_) {
+      navigations_.push_back(
+          {navigation_record::kind::redirect, *pending_link_, protocol::navigation::push, {}, 0});
+      pending_nav_ = *pending_link_;
+      return;
+    }
+    navigations_.push_back(
+        {navigation_record::kind::reload, url_, protocol::navigation::push, {}, 0});
+    pending_nav_ = url_;
   });
 }
 
@@ -1695,18 +1739,31 @@ dispatch_result browser::act(dom::node* el, const action& a, std::string_view ev
   ctx.interactions = &in_->interactions;
   ctx.page_url = url_;
   dom::node& target = el ? *el : *document_;
+  const bool rate_limited = el && !event_type.empty();
+  const bool limits = rate_limited && rate_limiter::limits(*el);
+  // A change's callback marks the control changed (phx-has-focused: feedback, 1.x
+  // _unused_), makes a non-textual one the active element and serializes the form: all
+  // when the debounce fires. Delayed, the look-up beforehand must mark nothing.
+  const bool deferred_change = limits && a.kind == action_kind::change;
+  interaction_state scratch;
+  if (deferred_change) {
+    scratch = in_->interactions;
+    ctx.interactions = &scratch;
+  }
   // A click inside a live link is click_link's, which is what dispatch does with a click.
   dispatch_result r = dispatch(ctx, target, a);
   if (r.effects.empty()) {
     settle();
     return r;
   }
-  const bool rate_limited = el && !event_type.empty();
   if (!rate_limited) {
     run_effects(r);
-  } else if (!rate_limiter::limits(*el)) {
+  } else if (!limits) {
     // Called at once and not kept: the effects need no copy.
-    in_->limiter.submit(*el, event_type, a.key, [this, &r] { run_effects(r); });
+    in_->limiter.submit(*el, event_type, a.key, [this, &r, &a, el] {
+      if (a.kind == action_kind::change) note_changed(*el);
+      run_effects(r);
+    });
   } else {
     const std::uint64_t page = in_->page;
     std::weak_ptr<bool> alive = alive_;
@@ -1716,12 +1773,24 @@ dispatch_result browser::act(dom::node* el, const action& a, std::string_view ev
     };
     auto st = std::make_shared<call_state>();
     auto effects = std::make_shared<dispatch_result>(r);
-    auto decision = in_->limiter.submit(*el, event_type, a.key, [this, alive, page, effects, st] {
+    auto fire = [this, alive, page, effects, st, deferred_change, el, a] {
       if (alive.expired() || page != in_->page) return;
       if (!st->synchronous && !st->fired && in_->deferred > 0) --in_->deferred;
       st->fired = true;
+      if (deferred_change && attached_to(el, document_.get())) {
+        note_changed(*el);
+        binding_context now;
+        now.profile = opts_.profile;
+        now.document = document_.get();
+        now.forms = &in_->forms;
+        now.interactions = &in_->interactions;
+        now.page_url = url_;
+        run_effects(dispatch(now, *el, a));
+        return;
+      }
       run_effects(*effects);
-    });
+    };
+    auto decision = in_->limiter.submit(*el, event_type, a.key, std::move(fire));
     st->synchronous = false;
     if ((decision == rate_decision::scheduled || decision == rate_decision::on_blur) &&
         !st->fired)
@@ -1751,7 +1820,6 @@ dispatch_result browser::change(dom::node& control, std::optional<std::string> v
     }
   }
   if (opts_.actions_move_focus) set_focus(&control);
-  note_changed(control);
   return act(&control, action::change(), "input");
 }
 
@@ -1784,7 +1852,6 @@ dispatch_result browser::select_options(dom::node& select,
     if (pick || select.has_attribute("multiple")) in_->forms.set_selected(*opt, pick);
   }
   if (opts_.actions_move_focus) set_focus(&select);
-  note_changed(select);
   return act(&select, action::change(), "input");
 }
 
@@ -1810,7 +1877,6 @@ dispatch_result browser::change_form(dom::node& form, const nlohmann::json& valu
   }
   if (!first) return act(&form, action::change(), "input");
   if (opts_.actions_move_focus) set_focus(first);
-  note_changed(*first);
   return act(first, action::change(), "input");
 }
 

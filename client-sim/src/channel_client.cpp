@@ -289,8 +289,10 @@ void channel_client::disconnect() {
   reconnect_timer_ = 0;
   if (open_) transport_.close();
   open_ = false;
-  // A clean close errors the channels too (phoenix.js onConnClose), without reconnecting.
-  for (channel* ch : channels()) ch->trigger_error();
+  // A clean close errors the channels too (phoenix.js onConnClose), without reconnecting;
+  // like triggerChanError, not those already errored (a refused join's).
+  for (channel* ch : channels())
+    if (ch->state_ != channel_state::errored) ch->trigger_error();
   sweep();
 }
 
@@ -301,7 +303,8 @@ void channel_client::lost(std::string why) {
   if (heartbeat_timer_) clock_.clear_timeout(heartbeat_timer_);
   heartbeat_timer_ = 0;
   pending_heartbeat_.reset();
-  for (channel* ch : channels()) ch->trigger_error();
+  for (channel* ch : channels())
+    if (ch->state_ != channel_state::errored) ch->trigger_error();
   sweep();
   if (!closed_on_purpose_) schedule_reconnect();
 }

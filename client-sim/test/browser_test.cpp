@@ -123,7 +123,7 @@ TEST_F(browser_fixture, TitleAndPushEvents) {
 TEST_F(browser_fixture, NestedViewsJoinFromTheRenderAndLeaveWhenRemoved) {
   const std::string child =
       "<div id=\"kid\" data-phx-session=\"KS\" data-phx-static=\"\" "
-      "data-phx-parent-id=\"phx-main\"></div>";
+      "data-phx-parent-id=\"phx-main\" data-phx-view=\"K\"></div>";
   t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<main>", "</main>"}, {child})}})});
   t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<i>kid</i>"})}})});
   start(client_profile::v0_20,
@@ -269,12 +269,117 @@ TEST_F(browser_fixture, JoinRedirectLeavesTheViewTwiceFrom020) {
   }
 }
 
+namespace nested {
+const std::string child =
+    "<div id=\"kid\" data-phx-session=\"KS\" data-phx-static=\"\" "
+    "data-phx-parent-id=\"phx-main\" data-phx-view=\"K\"></div>";
+const std::string dead =
+    "<main><div id=\"kid\" data-phx-session=\"\" data-phx-static=\"KSTAT\" "
+    "data-phx-parent-id=\"phx-main\" data-phx-view=\"K\"><i>dead kid</i></div></main>";
+}  // namespace nested
+
+TEST_F(browser_fixture, NestedJoinRedirectLeavesTheChildTwiceFrom020) {
+  // The refused child leaves its channel but stays its parent's child: 0.20+'s unload
+  // destroys it with the parent, which leaves once more.
+  for (auto p : lvh::protocol::all_client_profiles) {
+    t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<main>", "</main>"}, {nested::child})}})});
+    t.on("phx_join", {sim::reply_error({{"redirect", {{"to", "/gone"}}}})});
+    const std::size_t before = t.sent().size();
+    start(p, nested::dead);
+    std::vector<std::string> topics;
+    for (std::size_t i = before; i < t.sent().size(); ++i)
+      if (t.sent()[i].event == "phx_leave") topics.push_back(t.sent()[i].topic);
+    const std::vector<std::string> want =
+        p < client_profile::v0_20
+            ? std::vector<std::string>{"lv:kid"}
+            : std::vector<std::string>{"lv:kid", "lv:kid", "lv:phx-main", "lv:"};
+    EXPECT_EQ(topics, want) << lvh::protocol::name(p);
+    ASSERT_FALSE(b->navigations().empty()) << lvh::protocol::name(p);
+    EXPECT_EQ(b->navigations().back().url, "http://localhost:4000/gone");
+  }
+}
+
+TEST_F(browser_fixture, JoinLiveRedirectReplacesTheRefusedViewOnEveryProfile) {
+  // A view refused with a live_redirect is still registered: replaceMain destroys it (and the
+  // refused child with it), which leaves again, and the main view joins with redirect.
+  for (bool child : {false, true}) {
+    for (auto p : {client_profile::v0_18, client_profile::v0_20, client_profile::v1_2}) {
+      const json refuse = {{"live_redirect", {{"to", "/two"}, {"kind", "push"}}}};
+      if (child) {
+        t.on("phx_join",
+             {sim::reply_ok({{"rendered", rendered({"<main>", "</main>"}, {nested::child})}})});
+      }
+      t.on("phx_join", {sim::reply_error(refuse)});
+      t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<b>two</b>"})}})});
+      const std::size_t before = t.sent().size();
+      const std::size_t gets = pages.requests().size();
+      start(p, child ? nested::dead : "<p>dead</p>");
+      std::vector<std::string> got;
+      for (std::size_t i = before; i < t.sent().size(); ++i)
+        if (t.sent()[i].event != "heartbeat")
+          got.push_back(t.sent()[i].event + " " + t.sent()[i].topic);
+      const std::vector<std::string> want =
+          child ? std::vector<std::string>{"phx_join lv:phx-main", "phx_join lv:kid",
+                                           "phx_leave lv:kid", "phx_leave lv:kid",
+                                           "phx_leave lv:phx-main", "phx_join lv:phx-main"}
+                : std::vector<std::string>{"phx_join lv:phx-main", "phx_leave lv:phx-main",
+                                           "phx_leave lv:phx-main", "phx_join lv:phx-main"};
+      EXPECT_EQ(got, want) << lvh::protocol::name(p) << (child ? " child" : " main");
+      EXPECT_EQ(t.sent().back().payload["redirect"], "http://localhost:4000/two");
+      EXPECT_EQ(pages.requests().size(), gets + 1) << "no page load for a live redirect";
+      EXPECT_EQ(b->url(), "http://localhost:4000/two");
+      EXPECT_EQ(b->view_html("phx-main"), "<b>two</b>");
+    }
+  }
+}
+
 TEST_F(browser_fixture, StaleJoinReloadsThePage) {
   t.on("phx_join", {sim::reply_error({{"reason", "stale"}})}, true);
   start(client_profile::v0_20);
   // 0.20 navigates to the view's URL: a second GET and join, until the loop guard stops it.
   EXPECT_GE(pages.requests().size(), 2u);
   EXPECT_FALSE(b->errors().empty());
+}
+
+TEST_F(browser_fixture, RefusedJoinReloadsWhenTheJitterRunsOut) {
+  // reloadWithJitter: the reload is a timer (0.15: 1-3 s, the simulator takes 1 s; later
+  // 5-10 s, 5 s); the page stays until it runs out.
+  for (auto p : lvh::protocol::all_client_profiles) {
+    const bool v015 = p == client_profile::v0_15;
+    // 0.15 reloads on a stale join too; later clients redirect on that, so another reason.
+    t.on("phx_join", {sim::reply_error({{"reason", v015 ? "stale" : "join crashed"}})});
+    t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<b>again</b>"})}})});
+    const std::size_t before = t.sent().size();
+    start(p);
+    const std::string name(lvh::protocol::name(p));
+    std::size_t leaves = 0;
+    for (std::size_t i = before; i < t.sent().size(); ++i)
+      leaves += t.sent()[i].event == "phx_leave";
+    // 0.15 destroys the view (it leaves, its container loses the session) before it
+    // disconnects; later clients disconnect and destroy the view when the timer runs out.
+    EXPECT_EQ(leaves, v015 ? 1u : 0u) << name;
+    const std::size_t gets = pages.requests().size();
+    auto& main = b->find("#phx-main");
+    EXPECT_EQ(*main.get_attribute("data-phx-session"), v015 ? "" : "SESS") << name;
+    const std::string* cls = main.get_attribute("class");
+    const std::string want_class =
+        p >= client_profile::v0_20 ? "phx-loading phx-error phx-server-error" : "(none)";
+    EXPECT_EQ(cls ? *cls : "(none)", want_class) << name;
+    const std::int64_t delay = v015 ? 1000 : 5000;
+    b->advance(delay - 1);
+    if (p == client_profile::v0_18) {  // the loader its join started, after 1 ms
+      EXPECT_EQ(*b->find("#phx-main").get_attribute("class"), "phx-loading") << name;
+    }
+    for (const auto& n : b->take_navigations())
+      EXPECT_NE(n.what, sim::navigation_record::kind::reload) << name;
+    EXPECT_EQ(pages.requests().size(), gets) << name;
+    b->advance(1);
+    auto navs = b->take_navigations();
+    ASSERT_FALSE(navs.empty()) << name;
+    EXPECT_EQ(navs.front().what, sim::navigation_record::kind::reload) << name;
+    EXPECT_EQ(pages.requests().size(), gets + 1) << name;
+    EXPECT_EQ(b->view_html("phx-main"), "<b>again</b>") << name;
+  }
 }
 
 TEST_F(browser_fixture, ClickSendsTheBindingsPushAndAppliesTheReply) {
@@ -481,6 +586,47 @@ TEST_F(feedback_fixture, ASubmitShowsEveryFeedback) {
     b->settle();
     EXPECT_EQ(cls("a"), "err") << lvh::protocol::name(p);
     EXPECT_EQ(cls("b"), "err") << lvh::protocol::name(p);
+  }
+}
+
+TEST_F(browser_fixture, ADebouncedChangeMarksTheInputAndReadsTheFormWhenItFires) {
+  // The change callback, run by the debounce, marks the control changed (phx-no-feedback
+  // goes, 1.x stops sending _unused_) and serializes the form: a render in between is
+  // patched as if the user had not typed, and the push carries the form as it is then.
+  const std::vector<std::string> st = {
+      "<form id=\"f\" phx-change=\"v\"><input id=\"a\" name=\"a\" phx-debounce=\"300\">"
+      "<span class=\"err\" phx-feedback-for=\"a\">",
+      "</span><input id=\"b\" name=\"b\" value=\"", "\"></form>"};
+  for (auto p : lvh::protocol::all_client_profiles) {
+    t.on("phx_join", {sim::reply_ok({{"rendered", rendered(st, {"x", "b0"})}})});
+    const std::size_t before = t.sent().size();
+    start(p, st[0] + "x" + st[1] + "b0" + st[2]);
+    auto events = [&] {
+      std::vector<frame> out;
+      for (std::size_t i = before; i < t.sent().size(); ++i)
+        if (t.sent()[i].event == "event") out.push_back(t.sent()[i]);
+      return out;
+    };
+    const std::string name(lvh::protocol::name(p));
+    const bool feedback = p <= client_profile::v0_20;
+    auto err_class = [&] { return *b->find("span.err").get_attribute("class"); };
+    b->change(b->find("#a"), "typed");
+    b->advance(100);
+    EXPECT_TRUE(events().empty()) << name;
+    // The server re-renders the error and b's value meanwhile.
+    t.push(frame{sent("phx_join").back().ref, std::nullopt, "lv:phx-main", "diff",
+                 {{"0", "x2"}, {"1", "b1"}}});
+    b->settle();
+    EXPECT_EQ(err_class(), feedback ? "err phx-no-feedback" : "err") << name;
+    t.on("event", {sim::reply_ok()});
+    b->advance(200);
+    auto ev = events();
+    ASSERT_EQ(ev.size(), 1u) << name;
+    const std::string value = ev[0].payload["value"];
+    EXPECT_NE(value.find("a=typed&"), std::string::npos) << name << ": " << value;
+    EXPECT_NE(value.find("b=b1"), std::string::npos) << name << ": " << value;
+    EXPECT_EQ(value.find("_unused_a"), std::string::npos) << name << ": " << value;
+    EXPECT_EQ(err_class(), "err") << name;
   }
 }
 

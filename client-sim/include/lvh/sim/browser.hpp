@@ -234,6 +234,7 @@ class browser {
   void on_join_error(view_state& v, const reply_result& r);
   void on_message(const std::shared_ptr<view_state>& v, const protocol::frame& f);
   void on_view_error(view_state& v);
+  void set_container_classes(view_state& v, const std::vector<std::string_view>& on);
   void on_view_close(view_state& v);
   void destroy_view(view_state& v, bool leave);
   void update_view(view_state& v, nlohmann::json diff_json, std::optional<std::string> hook_event);
@@ -256,7 +257,7 @@ class browser {
                     protocol::navigation kind, bool history);
   void push_link_patch(view_state& v, std::string href, protocol::navigation kind,
                        dom::node* source, const loading_request* loading);
-  void reload_with_jitter();
+  void reload_with_jitter(view_state& v);
   void navigate_hard(std::string url);
   void unload();
   void push_history(std::string url, protocol::navigation kind, bool patch);
