@@ -163,6 +163,7 @@ void session::observe_sent(const std::string& text) {
 
 void session::observe_sent(const protocol::frame& f) {
   if (f.event != "event" || !f.ref) return;
+  if (f.payload.is_object() && f.payload.value("type", "") == "form") ++form_events_sent;
   std::string name = f.payload.is_object() ? f.payload.value("event", "") : std::string();
   sent_events.push_back({*f.ref, f.topic, std::move(name)});
   // Replies come within the action that sent the event: a few recent ones suffice.
@@ -233,6 +234,8 @@ void session::observe(const protocol::frame& frame) {
 
 void session::collect() {
   if (!browser) return;
+  // The held-back change went out (or another form event did, which read them too).
+  if (!lingering_extras.empty() && form_events_sent != lingering_since) remove_extras(lingering_extras);
   for (auto& n : browser->take_navigations()) {
     using k = sim::navigation_record::kind;
     if (n.what == k::live_patch) {
@@ -802,7 +805,10 @@ constexpr std::string_view extra_marker = "data-lvh-extra";
 // alive by the session, since the browser may still hold their address.
 class extra_fields {
  public:
-  extra_fields(sim::browser& b, dom::node& form, const json& value, session& s) : s_(s) {
+  /// `held_back_may_linger`: a change, whose event the client may hold back (phx-debounce);
+  /// then the fields stay until it goes out.
+  extra_fields(sim::browser& b, dom::node& form, const json& value, session& s, bool held_back_may_linger = false)
+      : s_(s), may_linger_(held_back_may_linger), sent_before_(s.form_events_sent) {
     std::vector<std::string> path;
     std::vector<json> leftovers;
     for_each_leaf(value, path, [&](const std::vector<std::string>& p, const json& leaf) {
@@ -825,28 +831,23 @@ class extra_fields {
     }
   }
   ~extra_fields() {
-    for (const auto& a : added_) {
-      if (!attached(a.el)) continue;  // a patch removed it (and destroyed it)
-      const std::string* name = a.el->get_attribute("name");
-      const std::string* val = a.el->get_attribute("value");
-      if (!a.el->has_attribute(std::string(extra_marker)) || !name || *name != a.name || !val || *val != a.value)
-        continue;  // a patch made it one of the server's elements
-      s_.removed_nodes.push_back(a.el->parent()->remove_child(a.el->index_in_parent()));
+    if (may_linger_ && !added_.empty() && s_.form_events_sent == sent_before_) {
+      s_.lingering_extras.insert(s_.lingering_extras.end(), added_.begin(), added_.end());
+      s_.lingering_since = s_.form_events_sent;
+      return;
     }
+    s_.remove_extras(added_);
   }
   extra_fields(const extra_fields&) = delete;
   extra_fields& operator=(const extra_fields&) = delete;
 
  private:
-  struct added {
-    dom::node* el;
-    std::string name;
-    std::string value;
-  };
-  bool attached(const dom::node* el) const { return holds_node(s_.browser->document(), el); }
   session& s_;
-  std::vector<added> added_;
+  bool may_linger_;
+  std::uint64_t sent_before_;
+  std::vector<detail::extra_field> added_;
 };
+
 
 // _target as LiveViewTest takes it in the values: ["user", "name"] (as Plug decodes the
 // client's `_target=user[name]`) or the field name itself.
@@ -907,6 +908,18 @@ json without_target(json j, std::optional<std::string>& target) {
 
 }  // namespace
 
+void detail::session::remove_extras(std::vector<extra_field>& extras) {
+  for (const auto& a : extras) {
+    if (!browser || !holds_node(browser->document(), a.el)) continue;  // a patch removed it (and destroyed it)
+    const std::string* name = a.el->get_attribute("name");
+    const std::string* val = a.el->get_attribute("value");
+    if (!a.el->has_attribute(std::string(extra_marker)) || !name || *name != a.name || !val || *val != a.value)
+      continue;  // a patch made it one of the server's elements
+    removed_nodes.push_back(a.el->parent()->remove_child(a.el->index_in_parent()));
+  }
+  extras.clear();
+}
+
 render_result render_change(const view_element& e, const json& value) {
   dom::node& node = resolve(e);
   sim::check_enabled(node, "change", e.selector);
@@ -930,7 +943,7 @@ render_result render_change(const view_element& e, const json& value) {
   s.browser->fill_form(node, form_data);
   dom::node* field = change_target(node, target, deep_merge(form_data, extra), e);
   return perform(e.view, event_description("change", e), [&](sim::browser& b, std::optional<redirect>&) {
-    extra_fields extras(b, node, extra, s);
+    extra_fields extras(b, node, extra, s, /*held_back_may_linger=*/true);
     // One input event, on the target field: its name is the event's _target.
     sim::dispatch_result r = field ? b.change(*field) : b.change(node);
     check_result(e, node, r, "phx-change");

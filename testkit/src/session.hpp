@@ -9,6 +9,7 @@
 #include <lvh/testkit/live.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -75,6 +76,14 @@ struct nav {
   std::optional<std::string> flash_token;
 };
 
+/// A value render_change/render_submit put into a form as a hidden input (no field of that
+/// name could take it), taken out again after the event.
+struct extra_field {
+  dom::node* el;
+  std::string name;
+  std::string value;
+};
+
 struct session : std::enable_shared_from_this<session> {
   session(const conn& c);
   ~session();
@@ -120,6 +129,13 @@ struct session : std::enable_shared_from_this<session> {
   // Nodes the testkit took out of the page again (extra form fields): kept alive, so no new
   // node gets an address the browser's per-element state may still hold.
   std::vector<std::unique_ptr<dom::node>> removed_nodes;
+  // Form events ("type": "form") the tab has sent; extra fields of a change the client held
+  // back (phx-debounce) stay in the form until the next one goes out.
+  std::uint64_t form_events_sent = 0;
+  std::vector<extra_field> lingering_extras;
+  std::uint64_t lingering_since = 0;
+  /// Takes `extras` out of the page, unless a patch removed them or made them the server's.
+  void remove_extras(std::vector<extra_field>& extras);
 };
 
 /// "/a?b" of "http://h:1/a?b#c"; a path stays as it is.

@@ -195,6 +195,22 @@ TEST_F(LiveTest, RenderSubmitSendsOneSubmitWithTheFormsValuesMergedWithTheData) 
   EXPECT_EQ(last_params(view), (json{{"token", "t0"}, {"user", {{"name", ""}, {"email", ""}}}}));
 }
 
+TEST_F(LiveTest, ValuesBesidesTheFieldsGoWithAChangeTheClientHeldBack) {
+  auto [view, html] = live(c, "/log-form").value();
+  render_change(form(view, "#slow", {{"note", "hi"}}), {{"draft", "7"}});
+  EXPECT_EQ(events_of(view), "");  // phx-debounce=300: held back
+  // Until it goes out, the values stay in the form, as the field's typed text does.
+  EXPECT_THAT(render(element(view, "#slow")), HasSubstr("name=\"draft\""));
+  advance(view, 300ms);
+  EXPECT_EQ(events_of(view), "note;");
+  EXPECT_EQ(last_params(view), (json{{"note", "hi"}, {"draft", "7"}, {"_target", {"note"}}}));
+  // Then they are gone: the next event does not carry them.
+  EXPECT_THAT(render(element(view, "#slow")), Not(HasSubstr("draft")));
+  render_change(form(view, "#f", {{"user", {{"name", "Al"}}}}));
+  EXPECT_EQ(events_of(view), "note;validate;");
+  EXPECT_FALSE(last_params(view).contains("draft"));
+}
+
 TEST_F(LiveTest, RenderChangeTakesItsTargetFromTheData) {
   auto [view, html] = live(c, "/log-form").value();
   render_change(form(view, "#f", {{"user", {{"name", "Al"}}}}), {{"_target", {"user", "email"}}});

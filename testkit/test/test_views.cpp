@@ -318,6 +318,9 @@ class log_form_live : public ref::live_view {
                     "<input type=\"text\" name=\"user[name]\" value=\"\"/>"
                     "<input type=\"text\" name=\"user[email]\" value=\"\"/>"
                     "</form>"
+                    "<form id=\"slow\" phx-change=\"note\">"
+                    "<input type=\"text\" name=\"note\" value=\"\" phx-debounce=\"300\"/>"
+                    "</form>"
                     "<p id=\"events\"><%= @events %></p><p id=\"last\"><%= @last %></p>");
   }
   event_result handle_event(std::string_view event, const value& v, socket& s) override {
