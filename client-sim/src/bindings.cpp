@@ -1055,7 +1055,7 @@ void dispatcher::change(dom::node& input, const action& a) {
   }
   inter().mark_focused(input);
   const std::string* name = attr(input, "name");
-  std::string target_name = name ? *name : std::string();
+  std::string target_name = a.target_name ? *a.target_name : name ? *name : std::string();
   if (p_ >= client_profile::v0_18 && target_name.empty()) target_name = "undefined";
   dom::node* disp = input_event ? &input : const_cast<dom::node*>(form);
   if (p_ == client_profile::v0_15) {

@@ -1807,7 +1807,8 @@ dispatch_result browser::click(dom::node& el) {
   return act(&el, action::click(), "click");
 }
 
-dispatch_result browser::change(dom::node& control, std::optional<std::string> value) {
+dispatch_result browser::change(dom::node& control, std::optional<std::string> value,
+                                std::optional<std::string> report_target) {
   if (value) {
     const std::string type = input_type(control);
     if (control.tag() == "input" && (type == "checkbox" || type == "radio")) {
@@ -1820,7 +1821,9 @@ dispatch_result browser::change(dom::node& control, std::optional<std::string> v
     }
   }
   if (opts_.actions_move_focus) set_focus(&control);
-  return act(&control, action::change(), "input");
+  action a = action::change();
+  a.target_name = std::move(report_target);
+  return act(&control, a, "input");
 }
 
 void browser::note_changed(dom::node& control) {

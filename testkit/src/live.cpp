@@ -867,9 +867,10 @@ bool names_field(const std::string& field, const std::string& name) {
 }
 
 // The field the input event fires on: the one _target names, else the first field the data
-// names (keys in JSON order), as a user types into it, else the form's first named field.
+// names (keys in JSON order), as a user types into it, else the form's first named field. A
+// _target that names no field is sent as given (LiveViewTest sends any): `report` says so.
 dom::node* change_target(dom::node& form, const std::optional<std::string>& target, const json& data,
-                         const view_element& e) {
+                         std::optional<std::string>& report) {
   std::vector<dom::node*> fields;
   for (const dom::node* c : sim::form_controls(form))
     if (c->has_attribute("name") && !c->has_attribute(std::string(extra_marker)))
@@ -877,10 +878,7 @@ dom::node* change_target(dom::node& form, const std::optional<std::string>& targ
   if (target) {
     for (dom::node* f : fields)
       if (names_field(*f->get_attribute("name"), *target)) return f;
-    throw sim::usage_error(sim::usage_errc::unknown_field,
-                           "_target " + sim::inspect_string(*target) + " names no field of the form selected by " +
-                               sim::inspect_string(e.selector),
-                           dom::serialize(form));
+    report = target;
   }
   std::optional<std::string> first;
   std::vector<std::string> path;
@@ -941,11 +939,12 @@ render_result render_change(const view_element& e, const json& value) {
   session& s = e.view.session();
   // form/3's data must name fields a user can fill, as LiveViewTest's fill_in checks.
   s.browser->fill_form(node, form_data);
-  dom::node* field = change_target(node, target, deep_merge(form_data, extra), e);
+  std::optional<std::string> report;
+  dom::node* field = change_target(node, target, deep_merge(form_data, extra), report);
   return perform(e.view, event_description("change", e), [&](sim::browser& b, std::optional<redirect>&) {
     extra_fields extras(b, node, extra, s, /*held_back_may_linger=*/true);
     // One input event, on the target field: its name is the event's _target.
-    sim::dispatch_result r = field ? b.change(*field) : b.change(node);
+    sim::dispatch_result r = field ? b.change(*field, std::nullopt, report) : b.change(node);
     check_result(e, node, r, "phx-change");
   });
 }

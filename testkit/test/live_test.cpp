@@ -224,7 +224,12 @@ TEST_F(LiveTest, RenderChangeTakesItsTargetFromTheData) {
   render_change(element(view, "#f"), {{"user", {{"email", "c@d"}}}});
   EXPECT_EQ(last_params(view)["_target"], json({"user", "email"}));
   EXPECT_EQ(events_of(view), "validate;validate;validate;");
-  EXPECT_THROW(render_change(element(view, "#f"), {{"_target", {"nope"}}}), sim::usage_error);
+  // A _target naming no field goes as given, as LiveViewTest sends it, with the form's values.
+  render_change(element(view, "#f"), {{"_target", {"user", "nickname"}}, {"user", {{"name", "Bo"}}}});
+  EXPECT_EQ(events_of(view), "validate;validate;validate;validate;");
+  EXPECT_EQ(last_params(view)["_target"], json({"user", "nickname"}));
+  EXPECT_EQ(last_params(view)["user"]["name"], "Bo");
+  EXPECT_FALSE(last_params(view)["user"].contains("nickname"));
 }
 
 TEST_F(LiveTest, DebounceWaitsForTheFullDelay) {

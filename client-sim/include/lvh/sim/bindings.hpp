@@ -58,6 +58,9 @@ struct action {
   std::string event;                         ///< hook: event name
   nlohmann::json payload = nlohmann::json::object();  ///< hook: payload
   std::string target;                        ///< hook_push_to: "123" (cid) or a CSS selector
+  /// change: the `_target` to send instead of the control's name (test APIs that name
+  /// another, as LiveViewTest lets a test do).
+  std::optional<std::string> target_name;
 
   static action click() { return {}; }
   static action change(std::optional<std::string> new_value = std::nullopt);

@@ -135,7 +135,9 @@ class browser {
   dispatch_result click(dom::node& el);
   /// The user types `value` into a control (or, for checkboxes/radios, ticks it when
   /// value is set) and the input event fires; nullopt: fire with what the control holds.
-  dispatch_result change(dom::node& control, std::optional<std::string> value = std::nullopt);
+  /// `report_target`: the `_target` the event carries instead of the control's name.
+  dispatch_result change(dom::node& control, std::optional<std::string> value = std::nullopt,
+                         std::optional<std::string> report_target = std::nullopt);
   /// The user picks exactly the options of `select` whose values are in `values` (a
   /// multiple select; for a single one the last match wins) and the input event fires.
   dispatch_result select_options(dom::node& select, const std::vector<std::string>& values);
