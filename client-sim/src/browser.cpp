@@ -231,7 +231,10 @@ struct browser::internals {
   std::vector<std::unique_ptr<dom::node>> graveyard;  // removed trees a deferred call may name
   // Containers of nested views destroyed while still in the DOM (patch_options::destroyed).
   std::unordered_set<const dom::node*> destroyed_children;
-  int deferred = 0;
+  // Calls the client holds back (debounce, throttle, blur) that may still run: counted from
+  // when they are scheduled until they run or are dropped (a later input restarts a debounce
+  // with a new trigger). Shared with the calls, which may outlive these internals.
+  std::shared_ptr<int> deferred = std::make_shared<int>(0);
   std::uint64_t views_created = 0;
   std::uint64_t page = 0;
 };
@@ -1147,7 +1150,7 @@ void browser::forget_removed(patch_report& report) {
     in_->interactions.forget(*n);
     in_->limiter.forget(*n);
   }
-  if (in_->deferred > 0) {
+  if (*in_->deferred > 0) {
     for (auto& t : report.removed_trees)
       in_->graveyard.push_back(std::move(t));
   }
@@ -1488,7 +1491,7 @@ void browser::replace_main(std::string href, std::optional<std::string> flash,
       if (sticky_active_ && attached_to(sticky_active_, gone.get())) sticky_active_ = nullptr;
       in_->forms.forget(*gone);
       in_->interactions.forget(*gone);
-      if (in_->deferred > 0) in_->graveyard.push_back(std::move(gone));
+      if (*in_->deferred > 0) in_->graveyard.push_back(std::move(gone));
     }
     url_ = href;
     if (history) push_history(href, kind, false);
@@ -1591,8 +1594,10 @@ void browser::settle() {
     }
     if (n == 0) break;
   }
-  if (in_->deferred == 0) in_->graveyard.clear();
+  if (*in_->deferred == 0) in_->graveyard.clear();
 }
+
+int browser::deferred_calls() const noexcept { return *in_->deferred; }
 
 void browser::advance(std::int64_t ms) {
   if (ms < 0) ms = 0;
@@ -1770,12 +1775,18 @@ dispatch_result browser::act(dom::node* el, const action& a, std::string_view ev
     struct call_state {
       bool synchronous = true;
       bool fired = false;
+      std::shared_ptr<int> held;  // the count this call is in, while it is held back
+      void release() {
+        if (held) --*held;
+        held.reset();
+      }
+      ~call_state() { release(); }
     };
     auto st = std::make_shared<call_state>();
     auto effects = std::make_shared<dispatch_result>(r);
     auto fire = [this, alive, page, effects, st, deferred_change, el, a] {
       if (alive.expired() || page != in_->page) return;
-      if (!st->synchronous && !st->fired && in_->deferred > 0) --in_->deferred;
+      st->release();
       st->fired = true;
       if (deferred_change && attached_to(el, document_.get())) {
         note_changed(*el);
@@ -1793,8 +1804,10 @@ dispatch_result browser::act(dom::node* el, const action& a, std::string_view ev
     auto decision = in_->limiter.submit(*el, event_type, a.key, std::move(fire));
     st->synchronous = false;
     if ((decision == rate_decision::scheduled || decision == rate_decision::on_blur) &&
-        !st->fired)
-      ++in_->deferred;
+        !st->fired) {
+      st->held = in_->deferred;
+      ++*st->held;
+    }
   }
   settle();
   return r;

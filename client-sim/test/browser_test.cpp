@@ -430,6 +430,33 @@ TEST_F(browser_fixture, AdvanceSendsHeartbeatsAndRunsDebounces) {
   EXPECT_EQ(sent("heartbeat").size(), 1u);
 }
 
+TEST_F(browser_fixture, ARestartedDebounceIsHeldBackOnce) {
+  // Each input restarts the debounce with a new trigger; the dropped ones are no longer held
+  // back (while any is, trees patches remove are kept for it).
+  t.on("event", {sim::reply_ok()}, true);
+  for (auto p : {client_profile::v0_15, client_profile::v0_20, client_profile::v1_2}) {
+    SCOPED_TRACE(std::string(lvh::protocol::name(p)));
+    t.on("phx_join",
+         {sim::reply_ok({{"rendered",
+                          rendered({"<form phx-change=\"v\"><input name=\"q\" phx-debounce=\"300\"/></form>"
+                                    "<button id=\"b\" phx-click=\"go\" phx-debounce=\"500\">x</button>"})}})});
+    start(p);
+    const std::size_t before = sent("event").size();
+    for (int i = 0; i < 5; ++i) b->change(b->find("input"), std::string(i + 1, 'a'));
+    EXPECT_EQ(b->deferred_calls(), 1);
+    b->click(b->find("#b"));
+    EXPECT_EQ(b->deferred_calls(), 2);
+    b->advance(300);
+    EXPECT_EQ(b->deferred_calls(), 1);
+    auto events = sent("event");
+    ASSERT_EQ(events.size(), before + 1);
+    EXPECT_EQ(events.back().payload["value"].get<std::string>().substr(0, 7), "q=aaaaa");
+    b->advance(200);
+    EXPECT_EQ(b->deferred_calls(), 0);
+    EXPECT_EQ(sent("event").size(), before + 2);
+  }
+}
+
 TEST_F(browser_fixture, JoinedContainersCarryTheirRootId) {
   for (auto p : {client_profile::v0_15, client_profile::v0_18, client_profile::v1_2}) {
     t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<b>live</b>"})}})});

@@ -169,6 +169,9 @@ class browser {
   void advance(std::int64_t ms);
   /// Pumps the transport and handles frames until nothing more arrives.
   void settle();
+  /// Calls the client holds back (phx-debounce, phx-throttle, debounce="blur") that may still
+  /// run; a debounce restarted by a later input counts once.
+  int deferred_calls() const noexcept;
 
   // -- state ---------------------------------------------------------------------------------
   const std::string& url() const noexcept { return url_; }
