@@ -178,6 +178,14 @@ std::vector<int> destroyed_cid_order(client_profile p, const patch_report& repor
 
 }  // namespace
 
+/// A join's render waiting to be patched in (View.onJoin → onJoinComplete).
+struct browser::join_render {
+  std::string html;
+  std::vector<nlohmann::json> streams;
+  nlohmann::json events;
+  std::optional<protocol::live_patch_to> live_patch;
+};
+
 struct browser::view_state {
   view_state(client_profile p, std::string view_id)
       : id(view_id), dom(p, view_id), loading(p, view_id) {}
@@ -213,14 +221,16 @@ struct browser::view_state {
   bool rendering_join = false;  // a join reply came, its render is not patched in yet
   std::set<std::string> pending_forms;
   std::shared_ptr<detail::form_copies> form_copies;
-};
-
-/// A join's render waiting to be patched in (View.onJoin → onJoinComplete).
-struct browser::join_render {
-  std::string html;
-  std::vector<nlohmann::json> streams;
-  nlohmann::json events;
-  std::optional<protocol::live_patch_to> live_patch;
+  // The first join waits for the nested views its render holds (View.onJoinComplete): a
+  // child made then has its container in the parsed render (`fragment`) until its own
+  // render is patched in; `child_joins` counts the children not joined yet, and the root
+  // keeps every waiting render (pendingJoinOps) to patch them in, its own first.
+  std::shared_ptr<dom::node> fragment;
+  int child_joins = 0;
+  std::vector<std::pair<std::shared_ptr<view_state>, join_render>> pending_join_ops;
+  // showLoader(loaderTimeout) of a new view: the loading class after 1 ms, unless the join
+  // is patched in (hideLoader) or an error shows first.
+  virtual_clock::timer_id loader_timer = 0;
 };
 
 struct browser::internals {
@@ -479,7 +489,9 @@ int browser::fetch_and_load(std::string url,
 void browser::teardown_page() {
   if (reload_timer_) clock_.clear_timeout(reload_timer_);
   reload_timer_ = 0;
+  reloads_due_ = 0;
   for (auto& [id, v] : views_) {
+    stop_loader(*v);
     v->destroyed = true;
     retired_.push_back(v);
   }
@@ -650,9 +662,45 @@ void browser::join_view(const std::shared_ptr<view_state>& v) {
   cb.on_close = [this, weak] {
     if (auto s = weak.lock()) on_view_close(*s);
   };
+  start_loader(v);
   v->ch = &socket_->open_channel("lv:" + v->id, std::move(cb));
   v->join_pending = true;
   v->ch->join();
+}
+
+void browser::start_loader(const std::shared_ptr<view_state>& v) {
+  stop_loader(*v);
+  std::weak_ptr<bool> alive = alive_;
+  std::weak_ptr<view_state> weak = v;
+  v->loader_timer = clock_.set_timeout(opts_.loader_timeout_ms, [this, alive, weak] {
+    if (alive.expired()) return;
+    auto s = weak.lock();
+    if (!s || s->destroyed) return;
+    s->loader_timer = 0;
+    set_container_classes(*s, {opts_.profile == client_profile::v0_15 ? "phx-disconnected"
+                                                                       : "phx-loading"});
+  });
+}
+
+void browser::stop_loader(view_state& v) {
+  if (v.loader_timer) clock_.clear_timeout(v.loader_timer);
+  v.loader_timer = 0;
+}
+
+void browser::display_error(view_state& v, const std::vector<std::string_view>& classes) {
+  // View.displayError: showLoader() (the pending loader timer goes), then the classes.
+  stop_loader(v);
+  set_container_classes(v, classes);
+}
+
+browser::view_state* browser::root_of(view_state& v) const {
+  view_state* root = &v;
+  while (!root->parent_id.empty()) {
+    view_state* up = view_by_id(root->parent_id);
+    if (!up) break;
+    root = up;
+  }
+  return root;
 }
 
 void browser::on_join_reply(const std::shared_ptr<view_state>& v, const reply_result& r) {
@@ -722,7 +770,7 @@ void browser::recover_forms(view_state& v, bool rejoin, join_render jr) {
     copies = root->form_copies;
   }
   const bool look = p <= client_profile::v0_20 ? rejoin : copies && !copies->by_id.empty();
-  if (!look) return complete_join(v, std::move(jr));
+  if (!look) return on_join_complete(v, std::move(jr));
   // The render as the client's <template> holds it.
   auto tmpl = detail::render_template(v.el->tag(), jr.html);
   dom::node* render_root = detail::first_element(*tmpl);
@@ -738,7 +786,7 @@ void browser::recover_forms(view_state& v, bool rejoin, join_render jr) {
                       " (the client's form recovery throws)");
     return;
   }
-  if (list.forms.empty()) return complete_join(v, std::move(jr));
+  if (list.forms.empty()) return on_join_complete(v, std::move(jr));
 
   // The render is patched in once the last form's recovery calls back.
   struct waiting {
@@ -763,7 +811,7 @@ void browser::recover_forms(view_state& v, bool rejoin, join_render jr) {
         if (reply && reply->live_patch) w->jr.live_patch = reply->live_patch;
       }
     }
-    complete_join(*cur, std::move(w->jr));
+    on_join_complete(*cur, std::move(w->jr));
   };
   bool calls_back = false;
   for (std::size_t i = 0; i < list.forms.size(); ++i) {
@@ -829,7 +877,91 @@ void browser::recover_forms(view_state& v, bool rejoin, join_render jr) {
                       " never completes: the recovery of its last form does not call back");
 }
 
+void browser::on_join_complete(view_state& v, join_render jr) {
+  // View.onJoinComplete. A rejoin, or a view whose parent has its render in, patches at
+  // once; a first join joins the nested views its render holds and waits for them.
+  view_state* parent = v.parent_id.empty() ? nullptr : view_by_id(v.parent_id);
+  if (v.join_count > 1 || (parent && !parent->join_pending)) return complete_join(v, std::move(jr));
+  view_state* root = root_of(v);
+  std::shared_ptr<view_state> self;
+  if (auto it = views_.find(v.id); it != views_.end() && it->second.get() == &v) self = it->second;
+  if (!self) return complete_join(v, std::move(jr));
+  const int joining = join_render_children(v, jr.html);
+  if (joining > 0) {
+    root->pending_join_ops.emplace_back(std::move(self), std::move(jr));
+  } else if (parent) {
+    root->pending_join_ops.emplace_back(std::move(self), std::move(jr));
+    ack_join(*parent);
+  } else {
+    all_child_joins_complete(v);
+    complete_join(v, std::move(jr));
+  }
+}
+
+int browser::join_render_children(view_state& v, const std::string& html) {
+  // DOM.findPhxChildrenInFragment: containers in the render whose parent is this view.
+  const client_profile p = opts_.profile;
+  std::shared_ptr<dom::node> frag = dom::parse_fragment(html, "template");
+  std::vector<dom::node*> found;
+  for_each_element(*frag, [&](dom::node& el) {
+    const bool container = p == client_profile::v0_15 ? el.has_attribute("data-phx-view")
+                                                      : el.has_attribute("data-phx-session");
+    if (container && attr(el, "data-phx-parent-id") == v.id) found.push_back(&el);
+    return true;
+  });
+  const std::string root_id = root_of(v)->id;
+  int joined = 0;
+  for (dom::node* to : found) {
+    const std::string id = attr(*to, "id");
+    // The render carries no static token: the one of the element the page shows is copied.
+    dom::node* from = nullptr;
+    if (!id.empty() && v.el) {
+      for_each_element(*v.el, [&](dom::node& el) {
+        if (&el != v.el && attr(el, "id") == id) from = &el;
+        return !from;
+      });
+    }
+    if (from) {
+      if (std::string st = attr(*from, "data-phx-static"); !st.empty())
+        to->set_attribute("data-phx-static", st);
+      // 1.x marks it with the root's id while the child's join is pending.
+      if (p >= client_profile::v1_0) from->set_attribute("data-phx-root-id", root_id);
+    }
+    if (view_state* c = view_by_id(id); c && c->parent_id == v.id && !c->destroyed) continue;
+    auto child = new_view(*to, &v, std::nullopt);
+    child->fragment = frag;
+    join_view(child);
+    ++v.child_joins;
+    ++joined;
+  }
+  return joined;
+}
+
+void browser::ack_join(view_state& parent) {
+  if (--parent.child_joins > 0) return;
+  if (view_state* up = parent.parent_id.empty() ? nullptr : view_by_id(parent.parent_id))
+    return ack_join(*up);
+  all_child_joins_complete(parent);
+}
+
+void browser::all_child_joins_complete(view_state& root) {
+  // View.onAllChildJoinsComplete: the waiting renders go in, in the order they were
+  // kept (the root's own first), but not those of views destroyed meanwhile.
+  auto ops = std::move(root.pending_join_ops);
+  root.pending_join_ops.clear();
+  for (auto& [view, jr] : ops)
+    if (!view->destroyed) complete_join(*view, std::move(jr));
+}
+
 void browser::complete_join(view_state& v, join_render jr) {
+  stop_loader(v);
+  // attachTrueDocEl: a nested view made from its parent's render takes the container the
+  // page shows.
+  if (!v.parent_id.empty()) {
+    if (!v.el || !attached_to(v.el, document_.get()))
+      if (dom::node* el = find_by_id(v.id)) v.el = el;
+    if (v.el && attached_to(v.el, document_.get())) v.fragment.reset();
+  }
   patch_options po;
   po.focused = attached_to(active_element(), v.el) ? active_element() : nullptr;
   po.used = used_controls(opts_.profile, in_->interactions);
@@ -911,27 +1043,46 @@ void browser::on_join_error(view_state& v, const reply_result& r) {
   errors_.push_back("join of " + v.id + " refused: " + (reason.empty() ? resp.dump() : reason));
   const bool main = v.id == main_id_ && v.parent_id.empty();
   if (opts_.profile == client_profile::v0_15) return reload_with_jitter(v);
-  if (reason == "stale" || reason == "unauthorized" || reason == "reload") {
-    if (opts_.profile == client_profile::v0_18 || main || opts_.profile >= client_profile::v1_0)
-      return on_redirect({{"to", v.href.value_or(url_)}});  // View.onRedirect
-    return;
+  // A hard redirect (View.onRedirect): 0.18 to the view's own href, which a nested view
+  // never has (the browser goes to "null"); 0.20 the main view only, to its href; 1.0 to
+  // the root's, 1.2 to the main view's. 0.18.0 predates "reload".
+  const client_profile p = opts_.profile;
+  if (reason == "stale" || reason == "unauthorized" ||
+      (reason == "reload" && p >= client_profile::v0_20)) {
+    if (p == client_profile::v0_18) return on_redirect({{"to", v.href.value_or("null")}});
+    if (p == client_profile::v0_20) {
+      if (main) on_redirect({{"to", v.href.value_or(url_)}});
+      return;
+    }
+    const view_state* to = p >= client_profile::v1_2 ? view_by_id(main_id_) : root_of(v);
+    return on_redirect({{"to", to && to->href ? *to->href : url_}});
   }
-  // The error state: 0.20 (any view) and 1.x (the main view) show it at once (displayError);
-  // 0.18 shows only the loader, when the timer the join started runs out (loaderTimeout,
-  // 1 ms by default: the reply came in the same instant).
-  if (opts_.profile == client_profile::v0_20 || (opts_.profile >= client_profile::v1_0 && main)) {
-    set_container_classes(v, {"phx-loading", "phx-error", "phx-server-error"});
-  } else if (opts_.profile == client_profile::v0_18) {
-    std::weak_ptr<bool> alive = alive_;
-    std::weak_ptr<view_state> weak;
-    if (auto it = views_.find(v.id); it != views_.end() && it->second.get() == &v) weak = it->second;
-    clock_.set_timeout(1, [this, alive, weak] {
-      if (alive.expired()) return;
-      auto s = weak.lock();
-      if (s && !s->destroyed && !s->joined) set_container_classes(*s, {"phx-loading"});
-    });
-  }
+  // 1.x: a view other than the main one keeps its channel, which rejoins with back-off.
+  if (opts_.profile >= client_profile::v1_0 && !(v.el ? is_main(opts_.profile, *v.el) : main))
+    return on_child_join_error(v);
+  // The error state: 0.20 and 1.x show it at once (displayError); 0.18 only the loader, when
+  // the timer the view's join started runs out.
+  if (opts_.profile >= client_profile::v0_20)
+    display_error(v, {"phx-loading", "phx-error", "phx-server-error"});
   if (socket_ && socket_->connected()) reload_with_jitter(v);
+}
+
+void browser::on_child_join_error(view_state& v) {
+  // 1.x View.onJoinError for a view that is not the main one: each refusal shows the error
+  // state on the container the page has for it (its attributes merged from the one it was
+  // made with, which takes the classes, as the client sets them before switching); the
+  // third gives up: the root shows the error state and the view is destroyed (it leaves).
+  const std::vector<std::string_view> error{"phx-loading", "phx-error", "phx-server-error"};
+  if (v.join_attempts >= 3) {
+    display_error(*root_of(v), error);
+    destroy_view(v, true);
+    if (opts_.profile >= client_profile::v1_2) return;
+  }
+  dom::node* page_el = find_by_id(v.id);
+  if (!page_el) return destroy_view(v, true);
+  if (v.el && page_el != v.el) merge_attributes(opts_.profile, *page_el, *v.el);
+  display_error(v, error);
+  v.el = page_el;
 }
 
 bool browser::waits_for_link(const view_state& v) const {
@@ -1000,34 +1151,41 @@ void browser::set_container_classes(view_state& v, const std::vector<std::string
 
 void browser::on_view_error(view_state& v) {
   if (v.destroyed) return;
+  const client_profile p = opts_.profile;
+  // View.onError shows the error state after onClose: 0.20+ tells a server error from a
+  // socket that is down (the clean close of a reload errors every channel too).
+  auto show_error = [&] {
+    std::vector<std::string_view> on;
+    on.push_back(p == client_profile::v0_15 ? "phx-disconnected" : "phx-loading");
+    on.push_back("phx-error");
+    if (p >= client_profile::v0_20)
+      on.push_back(socket_ && socket_->connected() ? "phx-server-error" : "phx-client-error");
+    display_error(v, on);
+  };
   if (v.join_pending && v.join_count == 0 && v.parent_id.empty()) {
     // A crash before the first join completed: the client reloads the page.
     reload_with_jitter(v);
     return;
   }
-  if (opts_.profile == client_profile::v0_15 && v.rendering_join) {
+  if (p == client_profile::v0_15 && v.rendering_join) {
     // 0.15 reloads on an error while a join's render waits (its joinPending, set again by
-    // each join reply): here, while forms are being recovered.
+    // each join reply): while forms are being recovered, or nested views join.
     reload_with_jitter(v);
-    return;
+    return show_error();
   }
   v.joined = false;
   v.join_pending = true;
   ++v.join_epoch;  // recoveries under way for the last join no longer complete it
+  // Renders waiting for nested views are stale: the rejoin renders afresh.
+  v.pending_join_ops.clear();
+  v.child_joins = 0;
   // Nested views go away with the crash; they are joined again from the new render.
   std::vector<view_state*> children;
   for (auto& [id, c] : views_)
     if (c->parent_id == v.id) children.push_back(c.get());
   for (view_state* c : children) destroy_view(*c, true);
   if (focused_ && attached_to(focused_, v.el)) focused_ = nullptr;
-  {
-    const client_profile p = opts_.profile;
-    std::vector<std::string_view> on;
-    on.push_back(p == client_profile::v0_15 ? "phx-disconnected" : "phx-loading");
-    on.push_back("phx-error");
-    if (p >= client_profile::v0_20) on.push_back("phx-server-error");
-    set_container_classes(v, on);
-  }
+  show_error();
 }
 
 void browser::on_view_close(view_state& v) {
@@ -1038,6 +1196,7 @@ void browser::on_view_close(view_state& v) {
 
 void browser::destroy_view(view_state& v, bool leave) {
   if (v.destroyed) return;
+  stop_loader(v);
   std::vector<view_state*> children;
   for (auto& [id, c] : views_)
     if (c->parent_id == v.id) children.push_back(c.get());
@@ -1078,11 +1237,18 @@ void browser::sync_children(view_state& v) {
     if (attr(el, "data-phx-parent-id") == v.id) found.push_back(&el);
     return false;
   });
-  // Children gone from the DOM are left.
+  // Children gone from the DOM are left. One still in its parent's render (made while
+  // the first join waited) takes the container of its id.
   std::vector<view_state*> gone;
   for (auto& [id, c] : views_) {
     if (c->parent_id != v.id || c->destroyed) continue;
     auto hit = std::find(found.begin(), found.end(), c->el);
+    if (hit == found.end() && c->fragment) {
+      const std::string& child_id = c->id;
+      hit = std::find_if(found.begin(), found.end(),
+                         [&](const dom::node* el) { return attr(*el, "id") == child_id; });
+      if (hit != found.end()) c->el = *hit;
+    }
     if (hit == found.end()) gone.push_back(c.get());
   }
   for (view_state* c : gone) destroy_view(*c, true);
@@ -1505,36 +1671,61 @@ void browser::reload_with_jitter(view_state& v) {
   // disconnected at once; every call starts its own timer. Later: only the disconnect is
   // at once; a new call restarts the timer, which destroys the view (nothing reaches the
   // closed socket) unless it is already gone. Either way the page loads when it fires.
-  const bool v015 = opts_.profile == client_profile::v0_15;
-  if (reload_timer_) {
-    if (v015) return;  // the first timer reloads the page; later ones would come too late
-    clock_.clear_timeout(reload_timer_);
-    reload_timer_ = 0;
-  }
+  const client_profile p = opts_.profile;
+  const bool v015 = p == client_profile::v0_15;
   std::int64_t delay = opts_.reload_jitter_ms.value_or(v015 ? 1000 : 5000);
-  if (v015) destroy_view(v, true);
-  if (socket_) socket_->disconnect();
+  if (v015) {
+    // The timers all take the range's start here, so they end together: one timer, a
+    // reload for each call (an errored view calls again while the socket closes).
+    ++reloads_due_;
+    destroy_view(v, true);
+    if (socket_) socket_->disconnect();
+    if (reload_timer_) return;
+  } else {
+    if (reload_timer_) clock_.clear_timeout(reload_timer_);
+    reload_timer_ = 0;
+    const bool was_connected = socket_ && socket_->connected();
+    if (socket_) socket_->disconnect();
+    if (reload_timer_) clock_.clear_timeout(reload_timer_);  // a view errored by the close
+    reload_timer_ = 0;
+    // The clean close reaches LiveSocket's socket.onClose (0.18–1.0; 1.2 stops listening
+    // before it disconnects), which reloads with jitter for the main view instead: the
+    // timer starts again for it, and does nothing if it is gone.
+    if (was_connected && p <= client_profile::v1_0 && !main_id_.empty()) {
+      view_state* m = view_by_id(main_id_);
+      if (!m) return;
+      return reload_with_jitter_timer(*m, delay);
+    }
+  }
+  reload_with_jitter_timer(v, delay);
+}
+
+void browser::reload_with_jitter_timer(view_state& v, std::int64_t delay) {
+  const bool v015 = opts_.profile == client_profile::v0_15;
   std::weak_ptr<bool> alive = alive_;
   std::weak_ptr<view_state> view;
   if (auto it = views_.find(v.id); it != views_.end() && it->second.get() == &v) view = it->second;
   reload_timer_ = clock_.set_timeout(delay, [this, alive, view, v015] {
     if (alive.expired()) return;
     reload_timer_ = 0;
+    int reloads = v015 ? std::max(1, std::exchange(reloads_due_, 0)) : 1;
     if (!v015) {
       auto vs = view.lock();
       // The view came back meanwhile (its socket was replaced): no reload.
       if (!vs || vs->destroyed || (vs->joined && socket_ && socket_->connected())) return;
       destroy_view(*vs, false);
     }
-    if (pending_link_) {
-      navigations_.push_back(
-          {navigation_record::kind::redirect, *pending_link_, protocol::navigation::push, {}, 0});
-      pending_nav_ = *pending_link_;
-      return;
+    for (int i = 0; i < reloads; ++i) {
+      if (pending_link_) {
+        navigations_.push_back({navigation_record::kind::redirect, *pending_link_,
+                                protocol::navigation::push, {}, 0});
+        pending_nav_ = *pending_link_;
+      } else {
+        navigations_.push_back(
+            {navigation_record::kind::reload, url_, protocol::navigation::push, {}, 0});
+        pending_nav_ = url_;
+      }
     }
-    navigations_.push_back(
-        {navigation_record::kind::reload, url_, protocol::navigation::push, {}, 0});
-    pending_nav_ = url_;
   });
 }
 

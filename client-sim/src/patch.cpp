@@ -240,6 +240,14 @@ void merge_attrs(bool magic, dom::node& target, const dom::node& source,
   for (const auto& n : gone) target.remove_attribute(n);
 }
 
+}  // namespace
+
+void merge_attributes(client_profile p, dom::node& target, const dom::node& source) {
+  merge_attrs(protocol::has_magic_ids(p), target, source, {}, false);
+}
+
+namespace {
+
 /// What the report says is in the container is in it when the patch ends, and what it says
 /// left did leave: morphdom can add or update an element and remove it later in the same
 /// patch, and put back a keyed element it discarded earlier (onNodeDiscarded seen, still in

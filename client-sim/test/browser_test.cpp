@@ -299,6 +299,164 @@ TEST_F(browser_fixture, NestedJoinRedirectLeavesTheChildTwiceFrom020) {
   }
 }
 
+TEST_F(browser_fixture, FirstJoinWaitsForItsNestedViews) {
+  // View.onJoinComplete: the root's render goes in with its children's, once every child
+  // answered its join; meanwhile the page shows the dead render.
+  for (auto p : lvh::protocol::all_client_profiles) {
+    const std::string name(lvh::protocol::name(p));
+    t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<main><b>live</b>", "</main>"},
+                                                            {nested::child})}})});
+    t.on("phx_join", {}).when = [](const frame& f) { return f.topic == "lv:kid"; };
+    const std::size_t before = t.sent().size();
+    start(p, nested::dead);
+    std::vector<frame> joins;
+    for (std::size_t i = before; i < t.sent().size(); ++i)
+      if (t.sent()[i].event == "phx_join") joins.push_back(t.sent()[i]);
+    ASSERT_EQ(joins.size(), 2u) << name;
+    EXPECT_EQ(joins[1].payload["static"], "KSTAT") << name;
+    EXPECT_EQ(b->view_html("phx-main").find("<b>live</b>"), std::string::npos) << name;
+    auto& kid = b->find("#kid");
+    EXPECT_EQ(kid.text_content(), "dead kid") << name;
+    // 1.x marks the page's element with the root's id while its join is pending.
+    EXPECT_EQ(kid.has_attribute("data-phx-root-id"), p >= client_profile::v1_0) << name;
+
+    t.push(frame{joins[1].ref, joins[1].ref, "lv:kid", "phx_reply",
+                 {{"status", "ok"}, {"response", {{"rendered", rendered({"<i>kid</i>"})}}}}});
+    b->settle();
+    EXPECT_NE(b->view_html("phx-main").find("<b>live</b>"), std::string::npos) << name;
+    EXPECT_EQ(b->find("#kid").text_content(), "kid") << name;
+    EXPECT_EQ(*b->find("#phx-main").get_attribute("class"), "phx-connected") << name;
+    EXPECT_EQ(*b->find("#kid").get_attribute("class"), "phx-connected") << name;
+  }
+}
+
+TEST_F(browser_fixture, RefusedNestedJoinIsRetriedFrom10) {
+  // 1.x View.onJoinError keeps a refused child's channel, which rejoins after 1 s, then
+  // 2 s, with _mount_attempts counting; from the second refusal the page's container shows
+  // the error state. The root's render waits for the child all along.
+  for (auto p : {client_profile::v1_0, client_profile::v1_2}) {
+    const std::string name(lvh::protocol::name(p));
+    t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<main><b>live</b>", "</main>"},
+                                                            {nested::child})}})});
+    t.on("phx_join", {sim::reply_error({{"reason", "join crashed"}})});
+    t.on("phx_join", {sim::reply_error({{"reason", "join crashed"}})});
+    t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<i>kid</i>"})}})});
+    const std::size_t before = t.sent().size();
+    start(p, nested::dead);
+    auto kid_joins = [&] {
+      std::vector<frame> out;
+      for (std::size_t i = before; i < t.sent().size(); ++i)
+        if (t.sent()[i].event == "phx_join" && t.sent()[i].topic == "lv:kid")
+          out.push_back(t.sent()[i]);
+      return out;
+    };
+    ASSERT_EQ(kid_joins().size(), 1u) << name;
+    auto& kid = b->find("#kid");
+    // The page's container took the attributes of the one the view was made with; the
+    // first refusal's classes went on that one.
+    EXPECT_EQ(*kid.get_attribute("data-phx-session"), "KS") << name;
+    EXPECT_FALSE(kid.has_attribute("class")) << name;
+    // 1.0 makes the view without data-phx-root-id, so the merge takes the page's off.
+    EXPECT_EQ(kid.has_attribute("data-phx-root-id"), p >= client_profile::v1_2) << name;
+
+    b->advance(999);
+    EXPECT_EQ(kid_joins().size(), 1u) << name;
+    EXPECT_EQ(*b->find("#phx-main").get_attribute("class"), "phx-loading") << name;
+    b->advance(1);
+    ASSERT_EQ(kid_joins().size(), 2u) << name;
+    EXPECT_EQ(kid_joins()[1].payload["params"]["_mount_attempts"], 1) << name;
+    EXPECT_EQ(kid_joins()[1].payload["session"], "KS") << name;
+    EXPECT_EQ(kid_joins()[1].payload["static"], "KSTAT") << name;
+    EXPECT_EQ(*b->find("#kid").get_attribute("class"), "phx-loading phx-error phx-server-error")
+        << name;
+    EXPECT_EQ(b->view_html("phx-main").find("<b>live</b>"), std::string::npos) << name;
+
+    b->advance(1999);
+    EXPECT_EQ(kid_joins().size(), 2u) << name;
+    b->advance(1);
+    ASSERT_EQ(kid_joins().size(), 3u) << name;
+    EXPECT_EQ(kid_joins()[2].payload["params"]["_mount_attempts"], 2) << name;
+    EXPECT_NE(b->view_html("phx-main").find("<b>live</b>"), std::string::npos) << name;
+    EXPECT_EQ(b->find("#kid").text_content(), "kid") << name;
+    EXPECT_EQ(*b->find("#kid").get_attribute("class"), "phx-connected") << name;
+    EXPECT_EQ(*b->find("#phx-main").get_attribute("class"), "phx-connected") << name;
+    for (const auto& n : b->take_navigations())
+      EXPECT_EQ(n.what, sim::navigation_record::kind::visit) << name;
+    EXPECT_TRUE(sent("phx_leave").empty()) << name;
+  }
+}
+
+TEST_F(browser_fixture, NestedJoinGivesUpAfterThreeAttemptsFrom10) {
+  // The third refusal puts the root in the error state and destroys the child (it leaves
+  // with its last join_ref); nothing reloads and nothing rejoins.
+  for (auto p : {client_profile::v1_0, client_profile::v1_2}) {
+    const std::string name(lvh::protocol::name(p));
+    t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<main><b>live</b>", "</main>"},
+                                                            {nested::child})}})});
+    for (int i = 0; i < 3; ++i) t.on("phx_join", {sim::reply_error({{"reason", "join crashed"}})});
+    const std::size_t before = t.sent().size();
+    start(p, nested::dead);
+    b->advance(3000);
+    std::vector<frame> joins, leaves;
+    for (std::size_t i = before; i < t.sent().size(); ++i) {
+      if (t.sent()[i].topic != "lv:kid") continue;
+      if (t.sent()[i].event == "phx_join") joins.push_back(t.sent()[i]);
+      if (t.sent()[i].event == "phx_leave") leaves.push_back(t.sent()[i]);
+    }
+    ASSERT_EQ(joins.size(), 3u) << name;
+    ASSERT_EQ(leaves.size(), 1u) << name;
+    EXPECT_EQ(leaves[0].join_ref, joins[2].ref) << name;
+    EXPECT_EQ(*b->find("#phx-main").get_attribute("class"),
+              "phx-loading phx-error phx-server-error")
+        << name;
+    EXPECT_EQ(*b->find("#kid").get_attribute("data-phx-session"), "") << name;
+    EXPECT_EQ(b->find("#kid").text_content(), "dead kid") << name;
+    const std::size_t sent_before = t.sent().size();
+    b->advance(60000);
+    for (std::size_t i = sent_before; i < t.sent().size(); ++i)
+      EXPECT_EQ(t.sent()[i].event, "heartbeat") << name;
+    for (const auto& n : b->take_navigations())
+      EXPECT_EQ(n.what, sim::navigation_record::kind::visit) << name;
+  }
+}
+
+TEST_F(browser_fixture, RefusedNestedJoinReloadsUpTo020) {
+  // ≤0.20 reloads with jitter for the refused child; the disconnect errors the waiting root
+  // (its error state, 0.20: the socket is down, a client error). 0.18 and 0.20 reload for
+  // the main view (LiveSocket's socket.onClose on the clean close) after 5 s; 0.15 destroys
+  // the child and then the errored root, each call a reload after 1 s.
+  for (auto p : {client_profile::v0_15, client_profile::v0_18, client_profile::v0_20}) {
+    const std::string name(lvh::protocol::name(p));
+    const bool v015 = p == client_profile::v0_15;
+    t.on("phx_join", {sim::reply_ok({{"rendered", rendered({"<main><b>live</b>", "</main>"},
+                                                            {nested::child})}})});
+    t.on("phx_join", {sim::reply_error({{"reason", "join crashed"}})});
+    const std::size_t before = t.sent().size();
+    start(p, nested::dead);
+    std::vector<std::string> leaves;
+    for (std::size_t i = before; i < t.sent().size(); ++i)
+      if (t.sent()[i].event == "phx_leave") leaves.push_back(t.sent()[i].topic);
+    EXPECT_EQ(leaves, v015 ? std::vector<std::string>{"lv:kid"} : std::vector<std::string>{})
+        << name;
+    auto& main = b->find("#phx-main");
+    EXPECT_EQ(b->view_html("phx-main").find("<b>live</b>"), std::string::npos) << name;
+    const std::string want = v015                          ? "phx-disconnected phx-error"
+                             : p == client_profile::v0_18 ? "phx-loading phx-error"
+                                                          : "phx-loading phx-error phx-client-error";
+    EXPECT_EQ(*main.get_attribute("class"), want) << name;
+    EXPECT_EQ(*main.get_attribute("data-phx-session"), v015 ? "" : "SESS") << name;
+    const std::int64_t delay = v015 ? 1000 : 5000;
+    b->advance(delay - 1);
+    for (const auto& n : b->take_navigations())
+      EXPECT_NE(n.what, sim::navigation_record::kind::reload) << name;
+    b->advance(1);
+    std::size_t reloads = 0;
+    for (const auto& n : b->take_navigations())
+      reloads += n.what == sim::navigation_record::kind::reload;
+    EXPECT_EQ(reloads, v015 ? 2u : 1u) << name;
+  }
+}
+
 TEST_F(browser_fixture, JoinLiveRedirectReplacesTheRefusedViewOnEveryProfile) {
   // A view refused with a live_redirect is still registered: replaceMain destroys it (and the
   // refused child with it), which leaves again, and the main view joins with redirect.

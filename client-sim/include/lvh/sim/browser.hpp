@@ -59,6 +59,9 @@ struct browser_options {
   /// Reload-with-jitter delay: the client picks a random delay in a range; the simulator
   /// takes the range's start (0.15: 1–3 s, later: 5–10 s) unless this is set.
   std::optional<std::int64_t> reload_jitter_ms;
+  /// LiveSocket's loaderTimeout: a view made for a join shows the loading class this long
+  /// after, unless its join was patched in or an error showed first.
+  std::int64_t loader_timeout_ms = 1;
 };
 
 /// `push_event` from the server (`e` in a diff), delivered to the caller in order.
@@ -235,8 +238,17 @@ class browser {
   void on_join_ok(view_state& v, const nlohmann::json& response);
   struct join_render;
   void recover_forms(view_state& v, bool rejoin, join_render jr);
+  void on_join_complete(view_state& v, join_render jr);
+  int join_render_children(view_state& v, const std::string& html);
+  void ack_join(view_state& parent);
+  void all_child_joins_complete(view_state& root);
   void complete_join(view_state& v, join_render jr);
   void on_join_error(view_state& v, const reply_result& r);
+  void on_child_join_error(view_state& v);
+  view_state* root_of(view_state& v) const;
+  void start_loader(const std::shared_ptr<view_state>& v);
+  void stop_loader(view_state& v);
+  void display_error(view_state& v, const std::vector<std::string_view>& classes);
   void on_message(const std::shared_ptr<view_state>& v, const protocol::frame& f);
   void on_view_error(view_state& v);
   void set_container_classes(view_state& v, const std::vector<std::string_view>& on);
@@ -263,6 +275,7 @@ class browser {
   void push_link_patch(view_state& v, std::string href, protocol::navigation kind,
                        dom::node* source, const loading_request* loading);
   void reload_with_jitter(view_state& v);
+  void reload_with_jitter_timer(view_state& v, std::int64_t delay);
   void navigate_hard(std::string url);
   void unload();
   void push_history(std::string url, protocol::navigation kind, bool patch);
@@ -306,6 +319,7 @@ class browser {
   std::optional<std::string> pending_link_;  // href of a live patch awaiting its reply
   std::optional<std::string> pending_nav_;   // a hard navigation requested by a callback
   virtual_clock::timer_id reload_timer_ = 0;
+  int reloads_due_ = 0;  // 0.15: reload_with_jitter calls the pending timer stands for
   int page_loads_ = 0;
   dom::node* focused_ = nullptr;
   // ≤0.20: LiveSocket.activeElement, the last non-textual control changed; patches treat it

@@ -146,6 +146,11 @@ struct patch_report {
   enum class kind { none, full, components } patch = kind::none;
 };
 
+/// DOM.mergeAttrs(target, source) without options, as the release has it: the source's
+/// attributes are set on the target (1.x: those whose value differs), the target's others
+/// removed.
+void merge_attributes(protocol::client_profile p, dom::node& target, const dom::node& source);
+
 /// The DOM patcher of one view (DOMPatch). Holds the per-view state the client keeps
 /// between patches (stream refs of inserted items). Untrusted markup is parsed as a
 /// browser would; no input makes it throw or misbehave.
