@@ -51,6 +51,11 @@ std::string id_of(const dom::node& n) {
   const std::string* a = attr(n, "id");
   return a ? *a : std::string();
 }
+/// The attribute's value, "" when absent: a view into `n`.
+std::string_view attr_view(const dom::node& n, std::string_view name) {
+  const std::string* a = attr(n, name);
+  return a ? std::string_view(*a) : std::string_view();
+}
 
 template <class F>
 void for_each_element(dom::node& root, F&& f) {
@@ -430,12 +435,11 @@ class dom_patch final : public detail::morph_callbacks {
   }
 
   // -- morph callbacks ---------------------------------------------------------------------
-  std::string key(const dom::node& n) override {
+  std::string_view key(const dom::node& n) override {
     if (!n.is_element() || destroyed_container(o_, n)) return {};
-    std::string id = id_of(n);
+    const std::string_view id = attr_view(n, "id");
     if (!id.empty() || !magic() || join_) return id;
-    const std::string* m = n.get_attribute("data-phx-id");
-    return m ? *m : std::string();
+    return attr_view(n, "data-phx-id");
   }
 
   bool skip_from_children(const dom::node& from) override {
@@ -1070,8 +1074,8 @@ patch_report container_patch(client_profile p, const std::string& view_id, dom::
 class plain_patch final : public detail::morph_callbacks {
  public:
   plain_patch(client_profile p, const patch_options& o, patch_report& r) : p_(p), o_(o), r_(r) {}
-  std::string key(const dom::node& n) override {
-    return destroyed_container(o_, n) ? std::string() : id_of(n);
+  std::string_view key(const dom::node& n) override {
+    return destroyed_container(o_, n) ? std::string_view() : attr_view(n, "id");
   }
   el_update before_el_updated(dom::node& from, dom::node& to, dom::node*&) override {
     if (o_.focused != &from || !is_form_input(from)) return el_update::morph;

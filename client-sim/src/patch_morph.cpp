@@ -115,8 +115,8 @@ class morpher {
     to_owner_ = to_owner && to_owner->get() == &to ? to_owner : nullptr;
     index_tree(from);
     if (keyed_root && !children_only && v_ == morph_version::fork && to_owner_ && from.parent()) {
-      std::string from_key = cb_.key(from);
-      std::string to_key = cb_.key(to);
+      std::string_view from_key = cb_.key(from);
+      std::string_view to_key = cb_.key(to);
       if ((!from_key.empty() || !to_key.empty()) && from_key != to_key) {
         // A component root whose key changed is replaced whole, not morphed.
         cb_.node_discarded(from);
@@ -165,8 +165,8 @@ class morpher {
  private:
   void index_tree(dom::node& n) {
     for (const auto& c : n.children()) {
-      std::string k = cb_.key(*c);
-      if (!k.empty()) lookup_[k] = c.get();
+      std::string_view k = cb_.key(*c);
+      if (!k.empty()) lookup_.insert_or_assign(std::string(k), c.get());
       index_tree(*c);
     }
   }
@@ -187,7 +187,7 @@ class morpher {
     }
   }
 
-  dom::node* lookup(const std::string& k) {
+  dom::node* lookup(std::string_view k) {
     auto it = lookup_.find(k);
     return it == lookup_.end() ? nullptr : it->second;
   }
@@ -196,9 +196,9 @@ class morpher {
     if (!n.is_element()) return;
     for (std::size_t i = 0; i < n.child_count(); ++i) {
       dom::node& c = n.child(i);
-      std::string k;
+      std::string_view k;
       if (skip_keyed && !(k = cb_.key(c)).empty()) {
-        keyed_removals_.push_back(std::move(k));
+        keyed_removals_.emplace_back(k);
       } else {
         cb_.node_discarded(c);
         if (c.child_count() > 0) walk_discarded(c, skip_keyed);
@@ -223,7 +223,7 @@ class morpher {
     std::size_t budget = 2 * (el.child_count() + 1) * (el.child_count() + 1);
     while (cur && budget-- > 0) {
       dom::node* next = next_sibling(*cur);
-      std::string k = cb_.key(*cur);
+      std::string_view k = cb_.key(*cur);
       dom::node* unmatched = k.empty() ? nullptr : lookup(k);
       std::unique_ptr<dom::node> from_el;
       if (unmatched && same_name(*cur, *unmatched) && unmatched != cur &&
@@ -244,8 +244,8 @@ class morpher {
   void cleanup_from(dom::node& from, dom::node* cur) {
     while (cur) {
       dom::node* next = next_sibling(*cur);
-      std::string k = cb_.key(*cur);
-      if (!k.empty()) keyed_removals_.push_back(std::move(k));
+      std::string_view k = cb_.key(*cur);
+      if (!k.empty()) keyed_removals_.emplace_back(k);
       else remove_node(*cur, true, true);
       cur = next;
     }
@@ -253,8 +253,9 @@ class morpher {
   }
 
   void morph_el(dom::node& from_el, dom::node& to, bool children_only) {
-    std::string to_key = cb_.key(to);
-    if (!to_key.empty()) lookup_.erase(to_key);
+    const std::string_view to_key = cb_.key(to);
+    if (!to_key.empty())
+      if (auto it = lookup_.find(to_key); it != lookup_.end()) lookup_.erase(it);
     dom::node* into = &from_el;
     if (!children_only) {
       switch (cb_.before_el_updated(from_el, to, into)) {
@@ -311,11 +312,11 @@ class morpher {
     dom::node* cur_from = from.child_count() ? &from.child(0) : nullptr;
     while (cur_to) {
       dom::node* to_next = next_sibling(*cur_to);
-      std::string to_key = cb_.key(*cur_to);
+      std::string_view to_key = cb_.key(*cur_to);
       bool matched = false;
       while (!skip_from && cur_from) {
         dom::node* from_next = next_sibling(*cur_from);
-        std::string from_key = cb_.key(*cur_from);
+        std::string_view from_key = cb_.key(*cur_from);
         int compatible = -1;  // -1 unknown, 0 no, 1 yes
         if (cur_from->type() == cur_to->type()) {
           if (cur_from->is_element()) {
@@ -333,7 +334,7 @@ class morpher {
                     compatible = 0;
                   } else {
                     insert_before(from, std::move(moved), cur_from);
-                    if (!from_key.empty()) keyed_removals_.push_back(from_key);
+                    if (!from_key.empty()) keyed_removals_.emplace_back(from_key);
                     else remove_node(*cur_from, true, true);
                     cur_from = m;
                     if (v_ >= morph_version::v2_7_7) from_key = cb_.key(*cur_from);
@@ -358,7 +359,7 @@ class morpher {
           matched = true;
           break;
         }
-        if (!from_key.empty()) keyed_removals_.push_back(from_key);
+        if (!from_key.empty()) keyed_removals_.emplace_back(from_key);
         else remove_node(*cur_from, true, true);
         cur_from = from_next;
       }
@@ -394,7 +395,12 @@ class morpher {
   morph_version v_;
   morph_callbacks& cb_;
   std::unique_ptr<dom::node>* to_owner_ = nullptr;
-  std::unordered_map<std::string, dom::node*> lookup_;
+  // Keys are copied in: the views key() gives do not outlive their node's attributes.
+  struct key_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view k) const noexcept { return std::hash<std::string_view>{}(k); }
+  };
+  std::unordered_map<std::string, dom::node*, key_hash, std::equal_to<>> lookup_;
   std::vector<std::string> keyed_removals_;
 };
 

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -16,8 +17,9 @@ namespace lvh::sim::detail {
 class morph_callbacks {
  public:
   virtual ~morph_callbacks() = default;
-  /// getNodeKey: "" for none.
-  virtual std::string key(const dom::node& n) = 0;
+  /// getNodeKey: "" for none. Keys are attribute values: the view is into `n`, valid until
+  /// `n`'s attributes change (the morph copies what it keeps longer).
+  virtual std::string_view key(const dom::node& n) = 0;
   virtual bool skip_from_children(const dom::node&) { return false; }
   /// Inserts `child` under `parent` (2.7 addChild); default appends.
   virtual dom::node& add_child(dom::node& parent, std::unique_ptr<dom::node> child) {
