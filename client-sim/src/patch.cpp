@@ -331,6 +331,11 @@ class dom_patch final : public detail::morph_callbacks {
         undo_ref_(undo_ref) {}
 
   bool magic() const { return protocol::has_magic_ids(p_); }
+  /// phx-update="append" or "prepend".
+  bool appends(const dom::node& el) const {
+    const std::string* u = attr(el, phx_update_);
+    return u && (*u == "append" || *u == "prepend");
+  }
   bool streams_on() const { return protocol::has_streams(p_); }
 
   void load_streams(const std::vector<json>& streams) {
@@ -400,7 +405,7 @@ class dom_patch final : public detail::morph_callbacks {
 
   void mark_prunable() {
     for_each_element(container_, [&](dom::node& el) {
-      if (attr_is(el, phx_update_, "append") || attr_is(el, phx_update_, "prepend")) {
+      if (appends(el)) {
         for (dom::node* c : element_children(el))
           c->set_attribute(p_ == client_profile::v0_15 ? "data-phx-remove" : "data-phx-prune", "");
       }
@@ -525,7 +530,7 @@ class dom_patch final : public detail::morph_callbacks {
     dom::node* parent = el.parent();
     if (parent && parent != &container_ ? true : parent != nullptr) {
       if (!id_of(el).empty() && parent->is_element() &&
-          (attr_is(*parent, phx_update_, "append") || attr_is(*parent, phx_update_, "prepend") ||
+          (appends(*parent) ||
            (streams_on() && attr_is(*parent, phx_update_, "stream"))))
         return false;
     }
@@ -652,7 +657,7 @@ class dom_patch final : public detail::morph_callbacks {
       return el_update::skip;
     }
     if (p_ == client_profile::v0_20 && is_form_input(to)) track_input(from, to);
-    if (attr_is(to, phx_update_, "append") || attr_is(to, phx_update_, "prepend")) {
+    if (appends(to)) {
       post_morph_restorer r;
       std::set<std::string> after;
       for (dom::node* c : element_children(to)) after.insert(id_of(*c));
@@ -851,7 +856,7 @@ class dom_patch final : public detail::morph_callbacks {
   }
 
   void clean_child_nodes(dom::node& to) {
-    if (!(attr_is(to, phx_update_, "append") || attr_is(to, phx_update_, "prepend"))) return;
+    if (!appends(to)) return;
     for (std::size_t i = to.child_count(); i-- > 0;) {
       if (id_of(to.child(i)).empty()) to.remove_child(i);
     }

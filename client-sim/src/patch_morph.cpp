@@ -3,8 +3,9 @@
 // tests/interop/patch-interop.mjs.
 #include "patch_morph.hpp"
 
+#include <lvh/dom/ascii.hpp>
+
 #include <algorithm>
-#include <cctype>
 #include <stdexcept>
 
 namespace lvh::sim::detail {
@@ -28,15 +29,7 @@ dom::node& insert_before(dom::node& parent, std::unique_ptr<dom::node> n, dom::n
 }
 
 bool same_name(const dom::node& a, const dom::node& b) noexcept {
-  const std::string& x = a.tag();
-  const std::string& y = b.tag();
-  if (x.size() != y.size()) return false;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(x[i])) !=
-        std::tolower(static_cast<unsigned char>(y[i])))
-      return false;
-  }
-  return true;
+  return dom::ascii::iequals(a.tag(), b.tag());
 }
 
 void morph_attrs(dom::node& from, const dom::node& to) {
