@@ -117,8 +117,12 @@ void node::set_attribute(std::string_view name, std::string_view value) {
   std::string key(name);
   if (fold)
     for (char& c : key) c = ascii_lower(c);
+  append_attribute(std::move(key), std::string(value));
+}
+
+void node::append_attribute(std::string name, std::string value) {
   if (attrs_.empty()) attrs_.reserve(4);  // most elements have a few: no regrowth on the way
-  attrs_.push_back({std::move(key), std::string(value)});
+  attrs_.push_back({std::move(name), std::move(value)});
 }
 
 bool node::remove_attribute(std::string_view name) {

@@ -456,7 +456,8 @@ class builder {
       } else if (j < s_.size() && !(is_space(s_[j]) || s_[j] == '/' || s_[j] == '>')) {
         return false;
       }
-      if (!el->has_attribute(attr_name)) el->set_attribute(attr_name, value);  // the first one wins
+      // The first one wins. The name is lower case already.
+      if (!el->has_attribute(attr_name)) el->append_attribute(attr_name, std::move(value));
     }
     if (self_closing && !(f & k_void)) return false;  // ignored on other elements: leave it
     node& added = open_.back().n->append_child(std::move(el));

@@ -59,6 +59,10 @@ class node {
   /// Changes the value in place when present, else appends the attribute (lower-cased on
   /// HTML elements, as setAttribute does).
   void set_attribute(std::string_view name, std::string_view value);
+  /// For parsers: appends an attribute the element does not have yet, its name already in
+  /// the case the element keeps (lower case on HTML elements), without set_attribute's
+  /// search and case folding.
+  void append_attribute(std::string name, std::string value);
   /// Returns whether the attribute was present.
   bool remove_attribute(std::string_view name);
 
