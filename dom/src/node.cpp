@@ -143,6 +143,7 @@ node& node::insert_child(std::size_t index, std::unique_ptr<node> n) {
     throw std::invalid_argument("lvh::dom::node::insert_child: node cannot hold that child");
   if (index > children_.size()) throw std::out_of_range("lvh::dom::node::insert_child: index");
   n->parent_ = this;
+  if (children_.empty()) children_.reserve(4);  // as with attributes: fewer regrowths
   return **children_.insert(children_.begin() + std::ptrdiff_t(index), std::move(n));
 }
 
