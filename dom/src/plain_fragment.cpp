@@ -185,6 +185,7 @@ class builder {
 
   std::unique_ptr<node> run() {
     auto root = node::make_fragment();
+    open_.reserve(16);  // deeper than most markup: no regrowth
     open_.push_back({root.get(), 0, {}});
     std::string text;
     while (i_ < s_.size()) {
