@@ -181,7 +181,7 @@ class morpher {
   }
 
   dom::node* lookup(std::string_view k) {
-    auto it = lookup_.find(k);
+    auto it = lookup_.find(std::string(k));
     return it == lookup_.end() ? nullptr : it->second;
   }
 
@@ -248,7 +248,7 @@ class morpher {
   void morph_el(dom::node& from_el, dom::node& to, bool children_only) {
     const std::string_view to_key = cb_.key(to);
     if (!to_key.empty())
-      if (auto it = lookup_.find(to_key); it != lookup_.end()) lookup_.erase(it);
+      lookup_.erase(std::string(to_key));
     dom::node* into = &from_el;
     if (!children_only) {
       switch (cb_.before_el_updated(from_el, to, into)) {
@@ -389,11 +389,9 @@ class morpher {
   morph_callbacks& cb_;
   std::unique_ptr<dom::node>* to_owner_ = nullptr;
   // Keys are copied in: the views key() gives do not outlive their node's attributes.
-  struct key_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view k) const noexcept { return std::hash<std::string_view>{}(k); }
-  };
-  std::unordered_map<std::string, dom::node*, key_hash, std::equal_to<>> lookup_;
+  // std::hash<std::string> rather than a transparent hash: libstdc++ caches its codes and
+  // searches small tables linearly, which the few keys of a view's patch gain most from.
+  std::unordered_map<std::string, dom::node*> lookup_;
   std::vector<std::string> keyed_removals_;
 };
 
