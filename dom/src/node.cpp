@@ -114,15 +114,21 @@ void node::set_attribute(std::string_view name, std::string_view value) {
       return;
     }
   }
-  std::string key(name);
+  append_attribute(name, value);
   if (fold)
-    for (char& c : key) c = ascii_lower(c);
-  append_attribute(std::move(key), std::string(value));
+    for (char& c : attrs_.back().name) c = ascii_lower(c);
 }
 
-void node::append_attribute(std::string name, std::string value) {
+void node::append_attribute(std::string_view name, std::string_view value) {
   if (attrs_.empty()) attrs_.reserve(4);  // most elements have a few: no regrowth on the way
-  attrs_.push_back({std::move(name), std::move(value)});
+  if (attrs_.size() == attrs_.capacity()) {
+    // Growing moves the attributes, which `name` or `value` may view: copy them first.
+    attrs_.push_back({std::string(name), std::string(value)});
+    return;
+  }
+  attribute& a = attrs_.emplace_back();  // built in place, no temporaries moved in
+  a.name.assign(name);
+  a.value.assign(value);
 }
 
 bool node::remove_attribute(std::string_view name) {

@@ -476,7 +476,7 @@ class builder {
         return false;
       }
       // The first one wins. The name is lower case already.
-      if (!el->has_attribute(attr_name)) el->append_attribute(attr_name, std::move(value));
+      if (!el->has_attribute(attr_name)) el->append_attribute(attr_name, value);
     }
     if (self_closing && !(f & k_void)) return false;  // ignored on other elements: leave it
     node& added = open_.back().n->append_child(std::move(el));

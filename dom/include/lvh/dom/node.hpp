@@ -62,7 +62,7 @@ class node {
   /// For parsers: appends an attribute the element does not have yet, its name already in
   /// the case the element keeps (lower case on HTML elements), without set_attribute's
   /// search and case folding.
-  void append_attribute(std::string name, std::string value);
+  void append_attribute(std::string_view name, std::string_view value);
   /// Returns whether the attribute was present.
   bool remove_attribute(std::string_view name);
 
