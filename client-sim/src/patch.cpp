@@ -16,6 +16,9 @@ namespace lvh::sim {
 
 using protocol::client_profile;
 using json = nlohmann::json;
+// Literals compared as "x"sv in hot paths: libstdc++ 12 compares a std::string with a char
+// pointer through strlen and compare, with a string_view by size first.
+using namespace std::string_view_literals;
 
 namespace {
 
@@ -122,9 +125,9 @@ bool is_view_root(const dom::node& n) {
 bool is_form_input(const dom::node& el) {
   if (!el.is_element()) return false;
   const std::string& t = el.tag();
-  if (t != "input" && t != "select" && t != "textarea") return false;
+  if (t != "input"sv && t != "select"sv && t != "textarea"sv) return false;
   const std::string* type = el.get_attribute("type");
-  return !(t == "input" && type && *type == "button");
+  return !(t == "input"sv && type && *type == "button"sv);
 }
 
 /// cid_of(el) == cid, when `el` is no view root; nullopt for a view root. One pass over the
@@ -334,7 +337,7 @@ class dom_patch final : public detail::morph_callbacks {
   /// phx-update="append" or "prepend".
   bool appends(const dom::node& el) const {
     const std::string* u = attr(el, phx_update_);
-    return u && (*u == "append" || *u == "prepend");
+    return u && (*u == "append"sv || *u == "prepend"sv);
   }
   bool streams_on() const { return protocol::has_streams(p_); }
 

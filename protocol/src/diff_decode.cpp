@@ -72,6 +72,9 @@ namespace detail {
 namespace {
 
 using json = nlohmann::json;
+// Keys compared as "x"sv: libstdc++ 12 compares a std::string with a char pointer through
+// strlen and compare, with a string_view by size first.
+using namespace std::string_view_literals;
 
 /// The canonical decimal form JS would use as an array-index key: "0" or [1-9][0-9]*.
 std::optional<long> index_key(std::string_view k) noexcept {
@@ -229,8 +232,8 @@ class decoder {
     const bool dense = n.s.k == statics_ref::kind::list;
     std::vector<std::pair<long, json*>> slot_values;
     for (auto& [k, val] : v.items()) {
-      if (k == "s") continue;
-      if (k == "r") {
+      if (k == "s"sv) continue;
+      if (k == "r"sv) {
         if (val.is_boolean()) {
           n.root = val.get<bool>() ? 1 : 0;
         } else if (auto r = as_integer(val)) {
@@ -240,13 +243,13 @@ class decoder {
         }
         continue;
       }
-      if (k == "p" && has_keyed_comprehensions(profile_)) {
+      if (k == "p"sv && has_keyed_comprehensions(profile_)) {
         auto t = templates_of(val, path(where, k));
         if (!t) return t.error();
         n.p = std::move(*t);
         continue;
       }
-      if (where_is == place::root && (k == "c" || k == "t" || k == "e")) continue;
+      if (where_is == place::root && (k == "c"sv || k == "t"sv || k == "e"sv)) continue;
       auto idx = index_key(k);
       if (!idx) return fail(diff_errc::bad_key, path(where, k));
       slot_values.emplace_back(*idx, &val);
@@ -354,11 +357,11 @@ class decoder {
     if (depth > limits_.max_depth) return fail(diff_errc::too_deep, where);
     comprehension c;
     for (auto& [k, val] : v.items()) {
-      if (k == "s") {
+      if (k == "s"sv) {
         auto s = statics_of(val, place::nested, path(where, k), /*comprehension=*/true);
         if (!s) return s.error();
         c.s = std::move(*s);
-      } else if (k == "d" && !has_keyed_comprehensions(profile_)) {
+      } else if (k == "d"sv && !has_keyed_comprehensions(profile_)) {
         if (!val.is_array()) return fail(diff_errc::bad_comprehension, path(where, k));
         c.has_entries = true;
         c.entries.reserve(val.size());
@@ -367,14 +370,14 @@ class decoder {
           if (!e) return e.error();
           c.entries.push_back(std::move(*e));
         }
-      } else if (k == "k" && has_keyed_comprehensions(profile_)) {
+      } else if (k == "k"sv && has_keyed_comprehensions(profile_)) {
         auto r = keyed_of(val, c, depth + 1, path(where, k));
         if (!r) return r.error();
-      } else if (k == "p" && has_templates(profile_)) {
+      } else if (k == "p"sv && has_templates(profile_)) {
         auto t = templates_of(val, path(where, k));
         if (!t) return t.error();
         c.p = std::move(*t);
-      } else if (k == "stream" && has_streams(profile_)) {
+      } else if (k == "stream"sv && has_streams(profile_)) {
         auto s = stream_of(val, path(where, k));
         if (!s) return s.error();
         c.stream = std::move(*s);
@@ -390,13 +393,13 @@ class decoder {
   result<void> keyed_of(json& v, comprehension& c, std::size_t depth, const diff_path& where) {
     if (!v.is_object()) return fail(diff_errc::bad_keyed, where);
     for (auto& [k, val] : v.items()) {
-      if (k == "kc") {
+      if (k == "kc"sv) {
         auto n = as_integer(val);
         if (!n || *n < 0) return fail(diff_errc::bad_keyed, path(where, k));
         c.kc = *n;
         continue;
       }
-      if (k == "km") {
+      if (k == "km"sv) {
         if (!val.is_boolean()) return fail(diff_errc::bad_keyed, path(where, k));
         c.km = val.get<bool>();
         continue;
