@@ -121,14 +121,8 @@ void node::set_attribute(std::string_view name, std::string_view value) {
 
 void node::append_attribute(std::string_view name, std::string_view value) {
   if (attrs_.empty()) attrs_.reserve(4);  // most elements have a few: no regrowth on the way
-  if (attrs_.size() == attrs_.capacity()) {
-    // Growing moves the attributes, which `name` or `value` may view: copy them first.
-    attrs_.push_back({std::string(name), std::string(value)});
-    return;
-  }
-  attribute& a = attrs_.emplace_back();  // built in place, no temporaries moved in
-  a.name.assign(name);
-  a.value.assign(value);
+  // Copied before the vector may grow: `name` or `value` may view one of its attributes.
+  attrs_.push_back({std::string(name), std::string(value)});
 }
 
 bool node::remove_attribute(std::string_view name) {
