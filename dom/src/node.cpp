@@ -135,15 +135,26 @@ bool node::remove_attribute(std::string_view name) {
   return false;
 }
 
-node& node::append_child(std::unique_ptr<node> n) { return insert_child(children_.size(), std::move(n)); }
+void node::check_child(const node& n) const {
+  if (!can_have_children(type_) || n.type_ == node_type::document)
+    throw std::invalid_argument("lvh::dom::node::insert_child: node cannot hold that child");
+}
+
+// What parsers do for every node: no insertion in the middle to consider.
+node& node::append_child(std::unique_ptr<node> n) {
+  if (!n) throw std::invalid_argument("lvh::dom::node::insert_child: null node");
+  check_child(*n);
+  n->parent_ = this;
+  if (children_.empty()) children_.reserve(4);  // as with attributes: fewer regrowths
+  return *children_.emplace_back(std::move(n));
+}
 
 node& node::insert_child(std::size_t index, std::unique_ptr<node> n) {
   if (!n) throw std::invalid_argument("lvh::dom::node::insert_child: null node");
-  if (!can_have_children(type_) || n->type_ == node_type::document)
-    throw std::invalid_argument("lvh::dom::node::insert_child: node cannot hold that child");
+  check_child(*n);
   if (index > children_.size()) throw std::out_of_range("lvh::dom::node::insert_child: index");
   n->parent_ = this;
-  if (children_.empty()) children_.reserve(4);  // as with attributes: fewer regrowths
+  if (children_.empty()) children_.reserve(4);
   return **children_.insert(children_.begin() + std::ptrdiff_t(index), std::move(n));
 }
 

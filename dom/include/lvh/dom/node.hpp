@@ -99,6 +99,7 @@ class node {
  private:
   node(node_type t, std::string name, ns space);
   static void destroy_iteratively(std::vector<std::unique_ptr<node>>& pending);
+  void check_child(const node& n) const;  // throws as documented for tree edits
   node_type type_;
   ns ns_ = ns::html;
   std::string name_;  // tag name, or character data / doctype name
