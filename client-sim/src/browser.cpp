@@ -28,6 +28,7 @@ constexpr std::int64_t push_timeout_ms = 30000;  // the LiveView client's PUSH_T
 template <class Fn>
 void for_each_element(const dom::node& root, Fn fn) {
   std::vector<dom::node*> todo;
+  todo.reserve(32);  // a page's worth of pending siblings without regrowth
   for (std::size_t i = root.child_count(); i-- > 0;) todo.push_back(&root.child(i));
   while (!todo.empty()) {
     dom::node* n = todo.back();

@@ -570,6 +570,7 @@ class dom_patch final : public detail::morph_callbacks {
   void el_updated(dom::node& el) override {
     if (!in_lock_clone(el)) {
       if (el.has_attribute(trigger_)) trigger_action_ = &el;
+      if (r_.updated.empty()) r_.updated.reserve(16);  // a patch updates a few at once
       r_.updated.push_back(&el);
     }
     if (streams_on()) reorder_stream(el, false);
