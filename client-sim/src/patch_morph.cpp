@@ -108,8 +108,8 @@ class morpher {
     to_owner_ = to_owner && to_owner->get() == &to ? to_owner : nullptr;
     index_tree(from);
     if (keyed_root && !children_only && v_ == morph_version::fork && to_owner_ && from.parent()) {
-      std::string_view from_key = cb_.key(from);
-      std::string_view to_key = cb_.key(to);
+      std::string_view from_key = key(from);
+      std::string_view to_key = key(to);
       if ((!from_key.empty() || !to_key.empty()) && from_key != to_key) {
         // A component root whose key changed is replaced whole, not morphed.
         cb_.node_discarded(from);
@@ -158,7 +158,7 @@ class morpher {
  private:
   void index_tree(dom::node& n) {
     for (const auto& c : n.children()) {
-      std::string_view k = cb_.key(*c);
+      std::string_view k = key(*c);
       if (!k.empty()) lookup_.insert_or_assign(std::string(k), c.get());
       index_tree(*c);
     }
@@ -180,6 +180,10 @@ class morpher {
     }
   }
 
+  // Keys are asked of elements only (getNodeKey reads an attribute): text and comments,
+  // half of a page's nodes, cost no virtual call.
+  std::string_view key(const dom::node& n) { return n.is_element() ? cb_.key(n) : std::string_view(); }
+
   dom::node* lookup(std::string_view k) {
     auto it = lookup_.find(std::string(k));
     return it == lookup_.end() ? nullptr : it->second;
@@ -190,7 +194,7 @@ class morpher {
     for (std::size_t i = 0; i < n.child_count(); ++i) {
       dom::node& c = n.child(i);
       std::string_view k;
-      if (skip_keyed && !(k = cb_.key(c)).empty()) {
+      if (skip_keyed && !(k = key(c)).empty()) {
         keyed_removals_.emplace_back(k);
       } else {
         cb_.node_discarded(c);
@@ -216,7 +220,7 @@ class morpher {
     std::size_t budget = 2 * (el.child_count() + 1) * (el.child_count() + 1);
     while (cur && budget-- > 0) {
       dom::node* next = next_sibling(*cur);
-      std::string_view k = cb_.key(*cur);
+      std::string_view k = key(*cur);
       dom::node* unmatched = k.empty() ? nullptr : lookup(k);
       std::unique_ptr<dom::node> from_el;
       if (unmatched && same_name(*cur, *unmatched) && unmatched != cur &&
@@ -237,7 +241,7 @@ class morpher {
   void cleanup_from(dom::node& from, dom::node* cur) {
     while (cur) {
       dom::node* next = next_sibling(*cur);
-      std::string_view k = cb_.key(*cur);
+      std::string_view k = key(*cur);
       if (!k.empty()) keyed_removals_.emplace_back(k);
       else remove_node(*cur, true, true);
       cur = next;
@@ -246,7 +250,7 @@ class morpher {
   }
 
   void morph_el(dom::node& from_el, dom::node& to, bool children_only) {
-    const std::string_view to_key = cb_.key(to);
+    const std::string_view to_key = key(to);
     if (!to_key.empty())
       lookup_.erase(std::string(to_key));
     dom::node* into = &from_el;
@@ -305,11 +309,11 @@ class morpher {
     dom::node* cur_from = from.child_count() ? &from.child(0) : nullptr;
     while (cur_to) {
       dom::node* to_next = next_sibling(*cur_to);
-      std::string_view to_key = cb_.key(*cur_to);
+      std::string_view to_key = key(*cur_to);
       bool matched = false;
       while (!skip_from && cur_from) {
         dom::node* from_next = next_sibling(*cur_from);
-        std::string_view from_key = cb_.key(*cur_from);
+        std::string_view from_key = key(*cur_from);
         int compatible = -1;  // -1 unknown, 0 no, 1 yes
         if (cur_from->type() == cur_to->type()) {
           if (cur_from->is_element()) {
@@ -330,7 +334,7 @@ class morpher {
                     if (!from_key.empty()) keyed_removals_.emplace_back(from_key);
                     else remove_node(*cur_from, true, true);
                     cur_from = m;
-                    if (v_ >= morph_version::v2_7_7) from_key = cb_.key(*cur_from);
+                    if (v_ >= morph_version::v2_7_7) from_key = key(*cur_from);
                   }
                 } else {
                   compatible = 0;

@@ -17,8 +17,9 @@ namespace lvh::sim::detail {
 class morph_callbacks {
  public:
   virtual ~morph_callbacks() = default;
-  /// getNodeKey: "" for none. Keys are attribute values: the view is into `n`, valid until
-  /// `n`'s attributes change (the morph copies what it keeps longer).
+  /// getNodeKey of an element (other nodes have none): "" for none. Keys are attribute
+  /// values: the view is into `n`, valid until `n`'s attributes change (the morph copies
+  /// what it keeps longer).
   virtual std::string_view key(const dom::node& n) = 0;
   virtual bool skip_from_children(const dom::node&) { return false; }
   /// Inserts `child` under `parent` (2.7 addChild); default appends.
