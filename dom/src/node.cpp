@@ -36,7 +36,7 @@ bool can_have_children(node_type t) noexcept {
 
 }  // namespace
 
-node::node(node_type t, std::string name, ns space) : type_(t), ns_(space), name_(std::move(name)) {}
+node::node(node_type t, std::string&& name, ns space) : type_(t), ns_(space), name_(std::move(name)) {}
 
 node::~node() {
   if (children_.empty()) return;
@@ -76,7 +76,7 @@ std::unique_ptr<node> node::make_doctype(std::string name) {
 
 std::unique_ptr<node> node::clone() const {
   auto copy_one = [](const node& n) {
-    auto c = std::unique_ptr<node>(new node(n.type_, n.name_, n.ns_));
+    auto c = std::unique_ptr<node>(new node(n.type_, std::string(n.name_), n.ns_));
     c->attrs_ = n.attrs_;
     c->children_.reserve(n.children_.size());
     return c;

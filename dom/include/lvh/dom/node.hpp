@@ -97,7 +97,7 @@ class node {
   std::string text_content() const;
 
  private:
-  node(node_type t, std::string name, ns space);
+  node(node_type t, std::string&& name, ns space);  // one move from the factories, not two
   static void destroy_iteratively(std::vector<std::unique_ptr<node>>& pending);
   void check_child(const node& n) const;  // throws as documented for tree edits
   node_type type_;
