@@ -72,6 +72,9 @@ void morph(dom::node& from, dom::node& to, bool children_only, morph_version v,
 /// morphAttrs: attributes of `to` set on `from` (walking `to`'s from last to first, so new
 /// ones are appended in reverse), then those `to` lacks removed.
 void morph_attrs(dom::node& from, const dom::node& to);
+/// morph_attrs looking every attribute up by name: what it does unless both elements have
+/// the same names in the same order (exposed for the property that holds the two equal).
+void morph_attrs_by_lookup(dom::node& from, const dom::node& to);
 
 // Tree helpers shared with DOMPatch.
 dom::node* next_sibling(const dom::node& n) noexcept;
