@@ -470,7 +470,7 @@ std::error_code make_error_code(frame_errc e) noexcept {
 
 std::string encode(const frame& f) {
   std::string out;
-  out.reserve(64 + f.topic.size() + f.event.size());
+  out.reserve(192 + f.topic.size() + f.event.size());  // an event or a small diff: no regrowth
   out += '[';
   append_ref(out, f.join_ref);
   out += ',';
