@@ -181,10 +181,12 @@ class decoder {
     return s;
   }
 
+  // Objects are walked as the map they are: items() builds a proxy, with a string of its
+  // own, per member.
   result<templates_ptr> templates_of(json& v, const diff_path& where) {
     if (!v.is_object()) return fail(diff_errc::bad_template, where);
     auto out = std::make_shared<templates>();
-    for (auto& [k, tv] : v.items()) {
+    for (auto& [k, tv] : v.get_ref<json::object_t&>()) {
       auto idx = index_key(k);
       if (!idx) return fail(diff_errc::bad_template, path(where, k));
       auto l = statics_list(tv, path(where, k));
@@ -231,7 +233,7 @@ class decoder {
     // template indexes, component links) is kept sparse until the merge knows the arity.
     const bool dense = n.s.k == statics_ref::kind::list;
     std::vector<std::pair<long, json*>> slot_values;
-    for (auto& [k, val] : v.items()) {
+    for (auto& [k, val] : v.get_ref<json::object_t&>()) {
       if (k == "s"sv) continue;
       if (k == "r"sv) {
         if (val.is_boolean()) {
@@ -299,7 +301,7 @@ class decoder {
     if (!v.is_object()) return fail(diff_errc::bad_keyed, where);
     std::vector<std::pair<long, json*>> vals;
     long max = -1;
-    for (auto& [k, val] : v.items()) {
+    for (auto& [k, val] : v.get_ref<json::object_t&>()) {
       auto idx = index_key(k);
       if (!idx) return fail(diff_errc::bad_key, path(where, k));
       vals.emplace_back(*idx, &val);
@@ -326,7 +328,7 @@ class decoder {
     if (profile_ == client_profile::v0_20) {
       // 0.20.1 reads inserts as {dom_id: [at, limit]}.
       if (!v[1].is_object()) return bad();
-      for (auto& [id, ins] : v[1].items()) {
+      for (auto& [id, ins] : v[1].get_ref<json::object_t&>()) {
         if (!ins.is_array() || ins.size() < 1 || ins.size() > 2 || !as_integer(ins[0])) return bad();
         if (ins.size() == 2 && !limit_ok(ins[1])) return bad();
       }
@@ -356,7 +358,7 @@ class decoder {
   result<comprehension> comprehension_of(json& v, std::size_t depth, const diff_path& where) {
     if (depth > limits_.max_depth) return fail(diff_errc::too_deep, where);
     comprehension c;
-    for (auto& [k, val] : v.items()) {
+    for (auto& [k, val] : v.get_ref<json::object_t&>()) {
       if (k == "s"sv) {
         auto s = statics_of(val, place::nested, path(where, k), /*comprehension=*/true);
         if (!s) return s.error();
@@ -392,7 +394,7 @@ class decoder {
 
   result<void> keyed_of(json& v, comprehension& c, std::size_t depth, const diff_path& where) {
     if (!v.is_object()) return fail(diff_errc::bad_keyed, where);
-    for (auto& [k, val] : v.items()) {
+    for (auto& [k, val] : v.get_ref<json::object_t&>()) {
       if (k == "kc"sv) {
         auto n = as_integer(val);
         if (!n || *n < 0) return fail(diff_errc::bad_keyed, path(where, k));
