@@ -24,7 +24,7 @@ namespace {
 
 // DOM.isPhxDestroyed: a destroyed nested view's container (which also lost its session).
 bool destroyed_container(const patch_options& o, const dom::node& n) {
-  if (!o.destroyed || !o.destroyed->count(&n)) return false;
+  if (!o.destroyed || o.destroyed->empty() || !o.destroyed->count(&n)) return false;
   const std::string* session = n.get_attribute("data-phx-session");
   return session && session->empty();
 }

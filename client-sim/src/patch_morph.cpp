@@ -29,7 +29,7 @@ dom::node& insert_before(dom::node& parent, std::unique_ptr<dom::node> n, dom::n
 }
 
 bool same_name(const dom::node& a, const dom::node& b) noexcept {
-  return dom::ascii::iequals(a.tag(), b.tag());
+  return a.tag() == b.tag() || dom::ascii::iequals(a.tag(), b.tag());
 }
 
 void morph_attrs(dom::node& from, const dom::node& to) {
