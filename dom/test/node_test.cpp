@@ -4,8 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -223,6 +225,26 @@ TEST(node, very_deep_trees_are_handled_without_recursion) {
   copy.reset();
   root->clear_children();
   EXPECT_EQ(root->child_count(), 0u);
+}
+
+// Freed nodes are reused per thread: nodes made on one thread and dropped on another, more
+// of them than a thread keeps, and made again from what was kept, are whole nodes each time.
+TEST(node, nodes_freed_on_other_threads_and_reused_stay_intact) {
+  std::vector<std::unique_ptr<node>> made;
+  for (int i = 0; i < 1000; ++i) made.push_back(node::make_text("t" + std::to_string(i)));
+  std::thread([&made] {
+    made.clear();  // freed here, kept here (up to a bound) until this thread ends
+    auto el = node::make_element("div");
+    for (int i = 0; i < 1000; ++i) el->append_child(node::make_text(std::to_string(i)));
+    EXPECT_EQ(el->child(999).data(), "999");
+  }).join();
+  auto again = node::make_element("p");
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 500; ++i) again->append_child(node::make_element("b"));
+    EXPECT_EQ(again->child_count(), 500u);
+    for (const auto& c : again->children()) EXPECT_EQ(c->parent(), again.get());
+    again->clear_children();
+  }
 }
 
 }  // namespace

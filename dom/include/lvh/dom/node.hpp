@@ -27,6 +27,10 @@ struct attribute {
 class node {
  public:
   ~node();
+  // Nodes come and go by the tree (a patch parses a page and drops the one before): freed
+  // ones are kept for the next few, per thread (see node.cpp).
+  static void* operator new(std::size_t size);
+  static void operator delete(void* p, std::size_t size) noexcept;
   node(const node&) = delete;
   node& operator=(const node&) = delete;
 
