@@ -15,6 +15,11 @@ if(LVH_BUILD_TESTS)
     LABELS unit
     SOURCES test/patch_test.cpp
     LIBS lvh_sim_patch)
+  # morphdom's internals (src/patch_morph.hpp): shortcuts held equal to the general case.
+  lvh_add_gtest(lvh_sim_patch_morph_props
+    LABELS property
+    SOURCES test/patch_morph_props_test.cpp
+    LIBS lvh_sim_patch rapidcheck)
 
   # The differential driver: tests/interop/patch-interop.mjs feeds it the streams the
   # official clients patch under jsdom and compares the container after every step.

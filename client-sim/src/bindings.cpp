@@ -214,7 +214,7 @@ void walk_elements(dom::node& root, Fn&& fn) {
     } else {
       fn(*n);
     }
-    if (n->tag() != "template") push_children(*n);
+    if (n->tag() != std::string_view("template")) push_children(*n);  // sizes first
   }
 }
 

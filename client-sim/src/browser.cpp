@@ -20,11 +20,15 @@ namespace lvh::sim {
 namespace {
 
 using protocol::client_profile;
+// Literals compared as "x"sv in hot paths: libstdc++ 12 compares a std::string with a char
+// pointer through strlen and compare, with a string_view by size first.
+using namespace std::string_view_literals;
 constexpr std::int64_t push_timeout_ms = 30000;  // the LiveView client's PUSH_TIMEOUT
 
 template <class Fn>
 void for_each_element(const dom::node& root, Fn fn) {
   std::vector<dom::node*> todo;
+  todo.reserve(32);  // a page's worth of pending siblings without regrowth
   for (std::size_t i = root.child_count(); i-- > 0;) todo.push_back(&root.child(i));
   while (!todo.empty()) {
     dom::node* n = todo.back();
@@ -1285,19 +1289,19 @@ void browser::sync_form_values(view_state& v, const patch_report& report,
     if (!el || !el->is_element()) continue;
     if (el == focused) {
       if (!focused_checkables) continue;
-      const std::string type = el->tag() == "input" ? input_type(*el) : std::string();
-      if (type == "checkbox" || type == "radio")
+      const std::string type = el->tag() == "input"sv ? input_type(*el) : std::string();
+      if (type == "checkbox"sv || type == "radio"sv)
         in_->forms.set_checked(*el, el->has_attribute("checked"));
       continue;
     }
     const std::string& tag = el->tag();
-    if (tag != "input" && tag != "textarea" && tag != "select" && tag != "option") continue;
+    if (tag != "input"sv && tag != "textarea"sv && tag != "select"sv && tag != "option"sv) continue;
     const std::string* upd = el->get_attribute("phx-update");
     if (!upd || upd->empty()) upd = el->get_attribute("data-phx-update");
-    if (upd && *upd == "ignore") continue;
+    if (upd && *upd == "ignore"sv) continue;
     if (v.dom.patcher().held_update(*el)) continue;
-    const std::string type = tag == "input" ? input_type(*el) : std::string();
-    if (type == "checkbox" || type == "radio") {
+    const std::string type = tag == "input"sv ? input_type(*el) : std::string();
+    if (type == "checkbox"sv || type == "radio"sv) {
       // syncBooleanAttrProp: checking a radio unchecks the rest of its group.
       const bool want = el->has_attribute("checked");
       if (is_checked(*el, &in_->forms) != want) in_->forms.set_checked(*el, want);
@@ -1822,7 +1826,7 @@ void browser::push_effect(const effect& e, std::function<void(const reply_result
   std::optional<std::uint64_t> ref = v->loading.put_ref(*document_, e.loading);
   std::optional<std::string> hook_event;
   if (const auto type = e.payload.find("type");
-      type != e.payload.end() && type->is_string() && type->get_ref<const std::string&>() == "hook")
+      type != e.payload.end() && type->is_string() && type->get_ref<const std::string&>() == "hook"sv)
     hook_event = e.payload.value("event", "");
   record_sent(v->id, e.channel_event, e.payload);
   // ≤0.20: the controls whose phx-feedback-for elements show again once the reply is in

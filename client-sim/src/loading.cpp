@@ -95,7 +95,7 @@ void walk(dom::node& root, Fn&& fn) {
     dom::node* n = stack.back();
     stack.pop_back();
     fn(*n);
-    if (n->tag() != "template") push_children(*n);
+    if (n->tag() != std::string_view("template")) push_children(*n);  // sizes first
   }
 }
 

@@ -16,12 +16,15 @@ namespace lvh::sim {
 
 using protocol::client_profile;
 using json = nlohmann::json;
+// Literals compared as "x"sv in hot paths: libstdc++ 12 compares a std::string with a char
+// pointer through strlen and compare, with a string_view by size first.
+using namespace std::string_view_literals;
 
 namespace {
 
 // DOM.isPhxDestroyed: a destroyed nested view's container (which also lost its session).
 bool destroyed_container(const patch_options& o, const dom::node& n) {
-  if (!o.destroyed || !o.destroyed->count(&n)) return false;
+  if (!o.destroyed || o.destroyed->empty() || !o.destroyed->count(&n)) return false;
   const std::string* session = n.get_attribute("data-phx-session");
   return session && session->empty();
 }
@@ -50,6 +53,11 @@ bool attr_is(const dom::node& n, std::string_view name, std::string_view v) {
 std::string id_of(const dom::node& n) {
   const std::string* a = attr(n, "id");
   return a ? *a : std::string();
+}
+/// The attribute's value, "" when absent: a view into `n`.
+std::string_view attr_view(const dom::node& n, std::string_view name) {
+  const std::string* a = attr(n, name);
+  return a ? std::string_view(*a) : std::string_view();
 }
 
 template <class F>
@@ -117,9 +125,9 @@ bool is_view_root(const dom::node& n) {
 bool is_form_input(const dom::node& el) {
   if (!el.is_element()) return false;
   const std::string& t = el.tag();
-  if (t != "input" && t != "select" && t != "textarea") return false;
+  if (t != "input"sv && t != "select"sv && t != "textarea"sv) return false;
   const std::string* type = el.get_attribute("type");
-  return !(t == "input" && type && *type == "button");
+  return !(t == "input"sv && type && *type == "button"sv);
 }
 
 /// cid_of(el) == cid, when `el` is no view root; nullopt for a view root. One pass over the
@@ -359,6 +367,11 @@ class dom_patch final : public detail::morph_callbacks {
         sticky_(sticky), undo_ref_(undo_ref) {}
 
   bool magic() const { return protocol::has_magic_ids(p_); }
+  /// phx-update="append" or "prepend".
+  bool appends(const dom::node& el) const {
+    const std::string* u = attr(el, phx_update_);
+    return u && (*u == "append"sv || *u == "prepend"sv);
+  }
   bool streams_on() const { return protocol::has_streams(p_); }
 
   void load_streams(const std::vector<json>& streams) {
@@ -428,7 +441,7 @@ class dom_patch final : public detail::morph_callbacks {
 
   void mark_prunable() {
     for_each_element(container_, [&](dom::node& el) {
-      if (attr_is(el, phx_update_, "append") || attr_is(el, phx_update_, "prepend")) {
+      if (appends(el)) {
         for (dom::node* c : element_children(el))
           c->set_attribute(p_ == client_profile::v0_15 ? "data-phx-remove" : "data-phx-prune", "");
       }
@@ -464,12 +477,11 @@ class dom_patch final : public detail::morph_callbacks {
   }
 
   // -- morph callbacks ---------------------------------------------------------------------
-  std::string key(const dom::node& n) override {
+  std::string_view key(const dom::node& n) override {
     if (!n.is_element() || destroyed_container(o_, n)) return {};
-    std::string id = id_of(n);
+    const std::string_view id = attr_view(n, "id");
     if (!id.empty() || !magic() || join_) return id;
-    const std::string* m = n.get_attribute("data-phx-id");
-    return m ? *m : std::string();
+    return attr_view(n, "data-phx-id");
   }
 
   bool skip_from_children(const dom::node& from) override {
@@ -555,7 +567,7 @@ class dom_patch final : public detail::morph_callbacks {
     dom::node* parent = el.parent();
     if (parent && parent != &container_ ? true : parent != nullptr) {
       if (!id_of(el).empty() && parent->is_element() &&
-          (attr_is(*parent, phx_update_, "append") || attr_is(*parent, phx_update_, "prepend") ||
+          (appends(*parent) ||
            (streams_on() && attr_is(*parent, phx_update_, "stream"))))
         return false;
     }
@@ -592,6 +604,7 @@ class dom_patch final : public detail::morph_callbacks {
   void el_updated(dom::node& el) override {
     if (!in_lock_clone(el)) {
       if (el.has_attribute(trigger_)) trigger_action_ = &el;
+      if (r_.updated.empty()) r_.updated.reserve(16);  // a patch updates a few at once
       r_.updated.push_back(&el);
     }
     if (streams_on()) reorder_stream(el, false);
@@ -691,7 +704,7 @@ class dom_patch final : public detail::morph_callbacks {
       return el_update::skip;
     }
     if (p_ == client_profile::v0_20 && is_form_input(to)) track_input(from, to);
-    if (attr_is(to, phx_update_, "append") || attr_is(to, phx_update_, "prepend")) {
+    if (appends(to)) {
       post_morph_restorer r;
       std::set<std::string> after;
       for (dom::node* c : element_children(to)) after.insert(id_of(*c));
@@ -907,9 +920,8 @@ class dom_patch final : public detail::morph_callbacks {
   /// is morphed; 1.0+ does it for streams too, so such a child of a stream is never added
   /// (nor does it pull keyed elements out of the old DOM).
   void clean_child_nodes(dom::node& to) {
-    if (!(attr_is(to, phx_update_, "append") || attr_is(to, phx_update_, "prepend") ||
-          (magic() && attr_is(to, phx_update_, "stream"))))
-      return;
+    const std::string* u = attr(to, phx_update_);
+    if (!u || !(*u == "append"sv || *u == "prepend"sv || (magic() && *u == "stream"sv))) return;
     for (std::size_t i = to.child_count(); i-- > 0;) {
       if (id_of(to.child(i)).empty()) to.remove_child(i);
     }
@@ -1134,8 +1146,8 @@ patch_report container_patch(client_profile p, const std::string& view_id, dom::
 class plain_patch final : public detail::morph_callbacks {
  public:
   plain_patch(client_profile p, const patch_options& o, patch_report& r) : p_(p), o_(o), r_(r) {}
-  std::string key(const dom::node& n) override {
-    return destroyed_container(o_, n) ? std::string() : id_of(n);
+  std::string_view key(const dom::node& n) override {
+    return destroyed_container(o_, n) ? std::string_view() : attr_view(n, "id");
   }
   el_update before_el_updated(dom::node& from, dom::node& to, dom::node*&) override {
     if (o_.focused != &from || !is_form_input(from)) return el_update::morph;

@@ -3,8 +3,9 @@
 // tests/interop/patch-interop.mjs.
 #include "patch_morph.hpp"
 
+#include <lvh/dom/ascii.hpp>
+
 #include <algorithm>
-#include <cctype>
 #include <stdexcept>
 
 namespace lvh::sim::detail {
@@ -28,18 +29,28 @@ dom::node& insert_before(dom::node& parent, std::unique_ptr<dom::node> n, dom::n
 }
 
 bool same_name(const dom::node& a, const dom::node& b) noexcept {
-  const std::string& x = a.tag();
-  const std::string& y = b.tag();
-  if (x.size() != y.size()) return false;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(x[i])) !=
-        std::tolower(static_cast<unsigned char>(y[i])))
-      return false;
-  }
-  return true;
+  return a.tag() == b.tag() || dom::ascii::iequals(a.tag(), b.tag());
 }
 
 void morph_attrs(dom::node& from, const dom::node& to) {
+  const auto& fa = from.attributes();
+  const auto& ta = to.attributes();
+  // Usually both carry the same names in the same order (the same markup, new values):
+  // names being unique on an element, each of `to`'s is then at its own position in `from`
+  // and none of `from`'s goes. The property in test/patch_morph_props_test.cpp holds this
+  // equal to the general case.
+  const bool same_names = fa.size() == ta.size() &&
+                          std::equal(fa.begin(), fa.end(), ta.begin(),
+                                     [](const dom::attribute& x, const dom::attribute& y) { return x.name == y.name; });
+  if (!same_names) {
+    morph_attrs_by_lookup(from, to);
+    return;
+  }
+  for (std::size_t i = ta.size(); i-- > 0;)
+    if (fa[i].value != ta[i].value) from.set_attribute(ta[i].name, ta[i].value);
+}
+
+void morph_attrs_by_lookup(dom::node& from, const dom::node& to) {
   const auto& ta = to.attributes();
   for (std::size_t i = ta.size(); i-- > 0;) {
     const std::string* cur = from.get_attribute(ta[i].name);
@@ -115,8 +126,8 @@ class morpher {
     to_owner_ = to_owner && to_owner->get() == &to ? to_owner : nullptr;
     index_tree(from);
     if (keyed_root && !children_only && v_ == morph_version::fork && to_owner_ && from.parent()) {
-      std::string from_key = cb_.key(from);
-      std::string to_key = cb_.key(to);
+      std::string_view from_key = key(from);
+      std::string_view to_key = key(to);
       if ((!from_key.empty() || !to_key.empty()) && from_key != to_key) {
         // A component root whose key changed is replaced whole, not morphed.
         cb_.node_discarded(from);
@@ -165,8 +176,8 @@ class morpher {
  private:
   void index_tree(dom::node& n) {
     for (const auto& c : n.children()) {
-      std::string k = cb_.key(*c);
-      if (!k.empty()) lookup_[k] = c.get();
+      std::string_view k = key(*c);
+      if (!k.empty()) lookup_.insert_or_assign(std::string(k), c.get());
       index_tree(*c);
     }
   }
@@ -187,8 +198,12 @@ class morpher {
     }
   }
 
-  dom::node* lookup(const std::string& k) {
-    auto it = lookup_.find(k);
+  // Keys are asked of elements only (getNodeKey reads an attribute): text and comments,
+  // half of a page's nodes, cost no virtual call.
+  std::string_view key(const dom::node& n) { return n.is_element() ? cb_.key(n) : std::string_view(); }
+
+  dom::node* lookup(std::string_view k) {
+    auto it = lookup_.find(std::string(k));
     return it == lookup_.end() ? nullptr : it->second;
   }
 
@@ -196,9 +211,9 @@ class morpher {
     if (!n.is_element()) return;
     for (std::size_t i = 0; i < n.child_count(); ++i) {
       dom::node& c = n.child(i);
-      std::string k;
-      if (skip_keyed && !(k = cb_.key(c)).empty()) {
-        keyed_removals_.push_back(std::move(k));
+      std::string_view k;
+      if (skip_keyed && !(k = key(c)).empty()) {
+        keyed_removals_.emplace_back(k);
       } else {
         cb_.node_discarded(c);
         if (c.child_count() > 0) walk_discarded(c, skip_keyed);
@@ -223,7 +238,7 @@ class morpher {
     std::size_t budget = 2 * (el.child_count() + 1) * (el.child_count() + 1);
     while (cur && budget-- > 0) {
       dom::node* next = next_sibling(*cur);
-      std::string k = cb_.key(*cur);
+      std::string_view k = key(*cur);
       dom::node* unmatched = k.empty() ? nullptr : lookup(k);
       std::unique_ptr<dom::node> from_el;
       if (unmatched && same_name(*cur, *unmatched) && unmatched != cur &&
@@ -244,8 +259,8 @@ class morpher {
   void cleanup_from(dom::node& from, dom::node* cur) {
     while (cur) {
       dom::node* next = next_sibling(*cur);
-      std::string k = cb_.key(*cur);
-      if (!k.empty()) keyed_removals_.push_back(std::move(k));
+      std::string_view k = key(*cur);
+      if (!k.empty()) keyed_removals_.emplace_back(k);
       else remove_node(*cur, true, true);
       cur = next;
     }
@@ -253,8 +268,9 @@ class morpher {
   }
 
   void morph_el(dom::node& from_el, dom::node& to, bool children_only) {
-    std::string to_key = cb_.key(to);
-    if (!to_key.empty()) lookup_.erase(to_key);
+    const std::string_view to_key = key(to);
+    if (!to_key.empty())
+      lookup_.erase(std::string(to_key));
     dom::node* into = &from_el;
     if (!children_only) {
       switch (cb_.before_el_updated(from_el, to, into)) {
@@ -311,11 +327,11 @@ class morpher {
     dom::node* cur_from = from.child_count() ? &from.child(0) : nullptr;
     while (cur_to) {
       dom::node* to_next = next_sibling(*cur_to);
-      std::string to_key = cb_.key(*cur_to);
+      std::string_view to_key = key(*cur_to);
       bool matched = false;
       while (!skip_from && cur_from) {
         dom::node* from_next = next_sibling(*cur_from);
-        std::string from_key = cb_.key(*cur_from);
+        std::string_view from_key = key(*cur_from);
         int compatible = -1;  // -1 unknown, 0 no, 1 yes
         if (cur_from->type() == cur_to->type()) {
           if (cur_from->is_element()) {
@@ -333,10 +349,10 @@ class morpher {
                     compatible = 0;
                   } else {
                     insert_before(from, std::move(moved), cur_from);
-                    if (!from_key.empty()) keyed_removals_.push_back(from_key);
+                    if (!from_key.empty()) keyed_removals_.emplace_back(from_key);
                     else remove_node(*cur_from, true, true);
                     cur_from = m;
-                    if (v_ >= morph_version::v2_7_7) from_key = cb_.key(*cur_from);
+                    if (v_ >= morph_version::v2_7_7) from_key = key(*cur_from);
                   }
                 } else {
                   compatible = 0;
@@ -358,7 +374,7 @@ class morpher {
           matched = true;
           break;
         }
-        if (!from_key.empty()) keyed_removals_.push_back(from_key);
+        if (!from_key.empty()) keyed_removals_.emplace_back(from_key);
         else remove_node(*cur_from, true, true);
         cur_from = from_next;
       }
@@ -394,6 +410,9 @@ class morpher {
   morph_version v_;
   morph_callbacks& cb_;
   std::unique_ptr<dom::node>* to_owner_ = nullptr;
+  // Keys are copied in: the views key() gives do not outlive their node's attributes.
+  // std::hash<std::string> rather than a transparent hash: libstdc++ caches its codes and
+  // searches small tables linearly, which the few keys of a view's patch gain most from.
   std::unordered_map<std::string, dom::node*> lookup_;
   std::vector<std::string> keyed_removals_;
 };

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -16,8 +17,10 @@ namespace lvh::sim::detail {
 class morph_callbacks {
  public:
   virtual ~morph_callbacks() = default;
-  /// getNodeKey: "" for none.
-  virtual std::string key(const dom::node& n) = 0;
+  /// getNodeKey of an element (other nodes have none): "" for none. Keys are attribute
+  /// values: the view is into `n`, valid until `n`'s attributes change (the morph copies
+  /// what it keeps longer).
+  virtual std::string_view key(const dom::node& n) = 0;
   virtual bool skip_from_children(const dom::node&) { return false; }
   /// Inserts `child` under `parent` (2.7 addChild); default appends.
   virtual dom::node& add_child(dom::node& parent, std::unique_ptr<dom::node> child) {
@@ -69,6 +72,9 @@ void morph(dom::node& from, dom::node& to, bool children_only, morph_version v,
 /// morphAttrs: attributes of `to` set on `from` (walking `to`'s from last to first, so new
 /// ones are appended in reverse), then those `to` lacks removed.
 void morph_attrs(dom::node& from, const dom::node& to);
+/// morph_attrs looking every attribute up by name: what it does unless both elements have
+/// the same names in the same order (exposed for the property that holds the two equal).
+void morph_attrs_by_lookup(dom::node& from, const dom::node& to);
 
 // Tree helpers shared with DOMPatch.
 dom::node* next_sibling(const dom::node& n) noexcept;

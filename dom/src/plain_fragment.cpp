@@ -13,6 +13,7 @@
 #include "utf8.hpp"
 
 #include <algorithm>
+#include <array>
 #include <iterator>
 #include <cstdint>
 #include <string>
@@ -152,10 +153,27 @@ constexpr tag_info tags[] = {
 static_assert(std::is_sorted(std::begin(tags), std::end(tags),
                              [](const tag_info& a, const tag_info& b) { return a.name < b.name; }));
 
+// Where the names with each first letter start in `tags` (sorted, so they are together):
+// a lookup compares a handful of names by size, not seven by content.
+constexpr auto letter_starts = [] {
+  std::array<std::size_t, 27> at{};
+  std::size_t i = 0;
+  for (char c = 'a'; c <= 'z'; ++c) {
+    at[static_cast<std::size_t>(c - 'a')] = i;
+    while (i < std::size(tags) && tags[i].name[0] == c) ++i;
+  }
+  at[26] = i;
+  return at;
+}();
+static_assert(letter_starts[26] == std::size(tags), "every name starts with a lower case letter");
+
+// `name` is lower case.
 unsigned flags_of(std::string_view name) noexcept {
-  const auto it = std::lower_bound(std::begin(tags), std::end(tags), name,
-                                   [](const tag_info& t, std::string_view n) { return t.name < n; });
-  return it != std::end(tags) && it->name == name ? it->flags : 0u;
+  if (name.empty() || name[0] < 'a' || name[0] > 'z') return 0u;
+  const auto letter = static_cast<std::size_t>(name[0] - 'a');
+  for (std::size_t k = letter_starts[letter]; k < letter_starts[letter + 1]; ++k)
+    if (tags[k].name == name) return tags[k].flags;
+  return 0u;
 }
 
 bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -185,6 +203,7 @@ class builder {
 
   std::unique_ptr<node> run() {
     auto root = node::make_fragment();
+    open_.reserve(16);  // deeper than most markup: no regrowth
     open_.push_back({root.get(), 0, {}});
     std::string text;
     while (i_ < s_.size()) {
@@ -456,7 +475,8 @@ class builder {
       } else if (j < s_.size() && !(is_space(s_[j]) || s_[j] == '/' || s_[j] == '>')) {
         return false;
       }
-      if (!el->has_attribute(attr_name)) el->set_attribute(attr_name, value);  // the first one wins
+      // The first one wins. The name is lower case already.
+      if (!el->has_attribute(attr_name)) el->append_attribute(attr_name, value);
     }
     if (self_closing && !(f & k_void)) return false;  // ignored on other elements: leave it
     node& added = open_.back().n->append_child(std::move(el));

@@ -4,8 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -54,6 +56,26 @@ TEST(node, set_attribute_appends_new_and_updates_in_place) {
   e->set_attribute("title", "");
   EXPECT_EQ(attrs(*e).back(), (std::pair<std::string, std::string>{"title", ""}));
   EXPECT_EQ(lvh::dom::serialize(*e), R"(<div id="z" class="b" data-x="c" title=""></div>)");
+}
+
+TEST(node, set_attribute_may_copy_from_the_element_itself) {
+  // Values and names long enough to live outside the string object, so a vector that
+  // grows while they are read from would leave them dangling.
+  const std::string long_value(40, 'v');
+  auto e = node::make_element("div");
+  e->set_attribute("data-first-long-attribute-name", long_value);
+  for (int i = 0; e->attributes().size() < e->attributes().capacity(); ++i)
+    e->set_attribute("data-" + std::to_string(i), "x");
+  const std::string& name = e->attributes().front().name;
+  e->set_attribute("data-copy", *e->get_attribute(name));  // grows the attributes
+  ASSERT_NE(e->get_attribute("data-copy"), nullptr);
+  EXPECT_EQ(*e->get_attribute("data-copy"), long_value);
+  e->append_attribute("data-copy-2", *e->get_attribute("data-copy"));  // grows or not
+  for (int i = 0; e->attributes().size() < e->attributes().capacity(); ++i)
+    e->append_attribute("data-filler-" + std::to_string(i), "x");
+  e->append_attribute(e->attributes().front().name + "-again", e->attributes().front().value);
+  EXPECT_EQ(*e->get_attribute("data-copy-2"), long_value);
+  EXPECT_EQ(*e->get_attribute("data-first-long-attribute-name-again"), long_value);
 }
 
 TEST(node, get_attribute_returns_value_or_null) {
@@ -203,6 +225,26 @@ TEST(node, very_deep_trees_are_handled_without_recursion) {
   copy.reset();
   root->clear_children();
   EXPECT_EQ(root->child_count(), 0u);
+}
+
+// Freed nodes are reused per thread: nodes made on one thread and dropped on another, more
+// of them than a thread keeps, and made again from what was kept, are whole nodes each time.
+TEST(node, nodes_freed_on_other_threads_and_reused_stay_intact) {
+  std::vector<std::unique_ptr<node>> made;
+  for (int i = 0; i < 1000; ++i) made.push_back(node::make_text("t" + std::to_string(i)));
+  std::thread([&made] {
+    made.clear();  // freed here, kept here (up to a bound) until this thread ends
+    auto el = node::make_element("div");
+    for (int i = 0; i < 1000; ++i) el->append_child(node::make_text(std::to_string(i)));
+    EXPECT_EQ(el->child(999).data(), "999");
+  }).join();
+  auto again = node::make_element("p");
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 500; ++i) again->append_child(node::make_element("b"));
+    EXPECT_EQ(again->child_count(), 500u);
+    for (const auto& c : again->children()) EXPECT_EQ(c->parent(), again.get());
+    again->clear_children();
+  }
 }
 
 }  // namespace

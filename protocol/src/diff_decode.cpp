@@ -72,6 +72,9 @@ namespace detail {
 namespace {
 
 using json = nlohmann::json;
+// Keys compared as "x"sv: libstdc++ 12 compares a std::string with a char pointer through
+// strlen and compare, with a string_view by size first.
+using namespace std::string_view_literals;
 
 /// The canonical decimal form JS would use as an array-index key: "0" or [1-9][0-9]*.
 std::optional<long> index_key(std::string_view k) noexcept {
@@ -178,10 +181,12 @@ class decoder {
     return s;
   }
 
+  // Objects are walked as the map they are: items() builds a proxy, with a string of its
+  // own, per member.
   result<templates_ptr> templates_of(json& v, const diff_path& where) {
     if (!v.is_object()) return fail(diff_errc::bad_template, where);
     auto out = std::make_shared<templates>();
-    for (auto& [k, tv] : v.items()) {
+    for (auto& [k, tv] : v.get_ref<json::object_t&>()) {
       auto idx = index_key(k);
       if (!idx) return fail(diff_errc::bad_template, path(where, k));
       auto l = statics_list(tv, path(where, k));
@@ -228,9 +233,9 @@ class decoder {
     // template indexes, component links) is kept sparse until the merge knows the arity.
     const bool dense = n.s.k == statics_ref::kind::list;
     std::vector<std::pair<long, json*>> slot_values;
-    for (auto& [k, val] : v.items()) {
-      if (k == "s") continue;
-      if (k == "r") {
+    for (auto& [k, val] : v.get_ref<json::object_t&>()) {
+      if (k == "s"sv) continue;
+      if (k == "r"sv) {
         if (val.is_boolean()) {
           n.root = val.get<bool>() ? 1 : 0;
         } else if (auto r = as_integer(val)) {
@@ -240,13 +245,13 @@ class decoder {
         }
         continue;
       }
-      if (k == "p" && has_keyed_comprehensions(profile_)) {
+      if (k == "p"sv && has_keyed_comprehensions(profile_)) {
         auto t = templates_of(val, path(where, k));
         if (!t) return t.error();
         n.p = std::move(*t);
         continue;
       }
-      if (where_is == place::root && (k == "c" || k == "t" || k == "e")) continue;
+      if (where_is == place::root && (k == "c"sv || k == "t"sv || k == "e"sv)) continue;
       auto idx = index_key(k);
       if (!idx) return fail(diff_errc::bad_key, path(where, k));
       slot_values.emplace_back(*idx, &val);
@@ -296,7 +301,7 @@ class decoder {
     if (!v.is_object()) return fail(diff_errc::bad_keyed, where);
     std::vector<std::pair<long, json*>> vals;
     long max = -1;
-    for (auto& [k, val] : v.items()) {
+    for (auto& [k, val] : v.get_ref<json::object_t&>()) {
       auto idx = index_key(k);
       if (!idx) return fail(diff_errc::bad_key, path(where, k));
       vals.emplace_back(*idx, &val);
@@ -323,7 +328,7 @@ class decoder {
     if (profile_ == client_profile::v0_20) {
       // 0.20.1 reads inserts as {dom_id: [at, limit]}.
       if (!v[1].is_object()) return bad();
-      for (auto& [id, ins] : v[1].items()) {
+      for (auto& [id, ins] : v[1].get_ref<json::object_t&>()) {
         if (!ins.is_array() || ins.size() < 1 || ins.size() > 2 || !as_integer(ins[0])) return bad();
         if (ins.size() == 2 && !limit_ok(ins[1])) return bad();
       }
@@ -353,12 +358,12 @@ class decoder {
   result<comprehension> comprehension_of(json& v, std::size_t depth, const diff_path& where) {
     if (depth > limits_.max_depth) return fail(diff_errc::too_deep, where);
     comprehension c;
-    for (auto& [k, val] : v.items()) {
-      if (k == "s") {
+    for (auto& [k, val] : v.get_ref<json::object_t&>()) {
+      if (k == "s"sv) {
         auto s = statics_of(val, place::nested, path(where, k), /*comprehension=*/true);
         if (!s) return s.error();
         c.s = std::move(*s);
-      } else if (k == "d" && !has_keyed_comprehensions(profile_)) {
+      } else if (k == "d"sv && !has_keyed_comprehensions(profile_)) {
         if (!val.is_array()) return fail(diff_errc::bad_comprehension, path(where, k));
         c.has_entries = true;
         c.entries.reserve(val.size());
@@ -367,14 +372,14 @@ class decoder {
           if (!e) return e.error();
           c.entries.push_back(std::move(*e));
         }
-      } else if (k == "k" && has_keyed_comprehensions(profile_)) {
+      } else if (k == "k"sv && has_keyed_comprehensions(profile_)) {
         auto r = keyed_of(val, c, depth + 1, path(where, k));
         if (!r) return r.error();
-      } else if (k == "p" && has_templates(profile_)) {
+      } else if (k == "p"sv && has_templates(profile_)) {
         auto t = templates_of(val, path(where, k));
         if (!t) return t.error();
         c.p = std::move(*t);
-      } else if (k == "stream" && has_streams(profile_)) {
+      } else if (k == "stream"sv && has_streams(profile_)) {
         auto s = stream_of(val, path(where, k));
         if (!s) return s.error();
         c.stream = std::move(*s);
@@ -389,14 +394,14 @@ class decoder {
 
   result<void> keyed_of(json& v, comprehension& c, std::size_t depth, const diff_path& where) {
     if (!v.is_object()) return fail(diff_errc::bad_keyed, where);
-    for (auto& [k, val] : v.items()) {
-      if (k == "kc") {
+    for (auto& [k, val] : v.get_ref<json::object_t&>()) {
+      if (k == "kc"sv) {
         auto n = as_integer(val);
         if (!n || *n < 0) return fail(diff_errc::bad_keyed, path(where, k));
         c.kc = *n;
         continue;
       }
-      if (k == "km") {
+      if (k == "km"sv) {
         if (!val.is_boolean()) return fail(diff_errc::bad_keyed, path(where, k));
         c.km = val.get<bool>();
         continue;

@@ -143,10 +143,19 @@ class plain_parser {
       : p_(text.data()), end_(text.data() + text.size()),
         max_depth_(max_depth < kMaxDepth ? max_depth : kMaxDepth) {}
 
-  // The root if the whole text is one value of the plain kind, nullopt if it declines.
-  bool parse(json& root) {
+  // The frame, if the whole text is `[join_ref, ref, topic, event, payload]` of the plain
+  // kind with the types a frame needs: the four strings go straight into their fields, with
+  // no JSON values of their own. Anything else declines, and the general path decides.
+  bool parse(frame& f) {
     skip_space();
-    if (!value(root, 0)) return false;
+    if (max_depth_ < 1 || p_ == end_ || *p_++ != '[') return false;  // the frame is depth 1
+    if (!optional_string(f.join_ref) || !comma() || !optional_string(f.ref) || !comma() ||
+        !string_value(f.topic) || !comma() || !string_value(f.event) || !comma())
+      return false;
+    skip_space();
+    if (p_ == end_ || *p_ != '{' || !object(f.payload, 2)) return false;
+    skip_space();
+    if (p_ == end_ || *p_++ != ']') return false;
     skip_space();
     return p_ == end_;
   }
@@ -181,6 +190,26 @@ class plain_parser {
       ++p_;
     }
     return false;
+  }
+
+  bool comma() {
+    skip_space();
+    return p_ != end_ && *p_++ == ',';
+  }
+
+  bool string_value(std::string& out) {
+    skip_space();
+    std::string_view s;
+    if (p_ == end_ || *p_++ != '"' || !string_body(s)) return false;
+    out.assign(s);
+    return true;
+  }
+
+  // A ref: a string or null.
+  bool optional_string(std::optional<std::string>& out) {
+    skip_space();
+    if (p_ != end_ && *p_ == 'n') return literal("null");
+    return string_value(out.emplace());
   }
 
   // Integers of up to 18 digits fit either type; fractions and exponents are declined.
@@ -382,11 +411,13 @@ result<frame> decode_impl(std::string_view text, const frame_limits& limits, boo
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF")
     return make_error(frame_errc::not_json, "byte 0");
 
-  json plain;
+  if (allow_plain) {
+    frame f;
+    if (plain_parser(text, limits.max_depth).parse(f)) return f;
+  }
   bounded_dom_builder builder(limits.max_depth);
-  const bool fast = allow_plain && plain_parser(text, limits.max_depth).parse(plain);
-  const bool ok = fast || json::sax_parse(text.data(), text.data() + text.size(), &builder,
-                                          json::input_format_t::json, /*strict=*/true);
+  const bool ok = json::sax_parse(text.data(), text.data() + text.size(), &builder,
+                                  json::input_format_t::json, /*strict=*/true);
   if (!ok) {
     switch (builder.why()) {
       case bounded_dom_builder::failure::too_deep:
@@ -400,7 +431,7 @@ result<frame> decode_impl(std::string_view text, const frame_limits& limits, boo
     return make_error(frame_errc::not_json, "byte " + std::to_string(builder.position()));
   }
 
-  json& root = fast ? plain : builder.root();
+  json& root = builder.root();
   if (!root.is_array()) return make_error(frame_errc::not_array, "frame");
   auto& elements = root.get_ref<json::array_t&>();
   if (elements.size() != 5)
@@ -439,7 +470,7 @@ std::error_code make_error_code(frame_errc e) noexcept {
 
 std::string encode(const frame& f) {
   std::string out;
-  out.reserve(64 + f.topic.size() + f.event.size());
+  out.reserve(192 + f.topic.size() + f.event.size());  // an event or a small diff: no regrowth
   out += '[';
   append_ref(out, f.join_ref);
   out += ',';

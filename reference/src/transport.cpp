@@ -55,7 +55,8 @@ const char* unencodable(const value& v) noexcept {
                 if (const char* why = unencodable(e)) return why;
             return nullptr;
         case value::value_t::object:
-            for (const auto& [key, item] : v.items()) {
+            // The map itself: items() builds a proxy (with a string of its own) per member.
+            for (const auto& [key, item] : v.get_ref<const value::object_t&>()) {
                 if (!valid_utf8(key)) return "a string that is not UTF-8";
                 if (const char* why = unencodable(item)) return why;
             }

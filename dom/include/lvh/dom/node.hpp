@@ -27,6 +27,10 @@ struct attribute {
 class node {
  public:
   ~node();
+  // Nodes come and go by the tree (a patch parses a page and drops the one before): freed
+  // ones are kept for the next few, per thread (see node.cpp).
+  static void* operator new(std::size_t size);
+  static void operator delete(void* p, std::size_t size) noexcept;
   node(const node&) = delete;
   node& operator=(const node&) = delete;
 
@@ -59,6 +63,10 @@ class node {
   /// Changes the value in place when present, else appends the attribute (lower-cased on
   /// HTML elements, as setAttribute does).
   void set_attribute(std::string_view name, std::string_view value);
+  /// For parsers: appends an attribute the element does not have yet, its name already in
+  /// the case the element keeps (lower case on HTML elements), without set_attribute's
+  /// search and case folding.
+  void append_attribute(std::string_view name, std::string_view value);
   /// Returns whether the attribute was present.
   bool remove_attribute(std::string_view name);
 
@@ -93,8 +101,9 @@ class node {
   std::string text_content() const;
 
  private:
-  node(node_type t, std::string name, ns space);
+  node(node_type t, std::string&& name, ns space);  // one move from the factories, not two
   static void destroy_iteratively(std::vector<std::unique_ptr<node>>& pending);
+  void check_child(const node& n) const;  // throws as documented for tree edits
   node_type type_;
   ns ns_ = ns::html;
   std::string name_;  // tag name, or character data / doctype name

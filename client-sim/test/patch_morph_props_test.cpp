@@ -1,0 +1,87 @@
+// morph_attrs' shortcut for elements with the same attribute names in the same order
+// against the general lookup by name: the same attributes, values and order, on random
+// pairs of elements (names unique on each, as the DOM keeps them).
+#include "../src/patch_morph.hpp"
+
+#include <lvh/dom/node.hpp>
+
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace {
+
+using lvh::dom::node;
+using lvh::dom::ns;
+
+using attr_list = std::vector<std::pair<std::string, std::string>>;
+
+attr_list attrs(const node& n) {
+  attr_list out;
+  for (const auto& a : n.attributes()) out.emplace_back(a.name, a.value);
+  return out;
+}
+
+// Names from a small pool, so that pairs share many; SVG elements keep case, so two names
+// differing only in case are distinct there.
+rc::Gen<attr_list> attributes(ns space) {
+  static const std::vector<std::string> html_names{"id", "class", "phx-click", "value", "data-phx-ref",
+                                                   "data-phx-component-with-a-long-name", "hidden"};
+  static const std::vector<std::string> svg_names{"viewBox", "viewbox", "d", "fill", "id"};
+  const auto& names = space == ns::html ? html_names : svg_names;
+  return rc::gen::map(
+      rc::gen::container<std::vector<std::pair<std::size_t, std::string>>>(
+          rc::gen::pair(rc::gen::inRange<std::size_t>(0, names.size()),
+                        rc::gen::elementOf(std::vector<std::string>{"", "a", "b", "a long value past the small buffer"}))),
+      [&names](const std::vector<std::pair<std::size_t, std::string>>& picks) {
+        attr_list out;
+        for (const auto& [i, v] : picks)
+          if (std::none_of(out.begin(), out.end(), [&](const auto& a) { return a.first == names[i]; }))
+            out.emplace_back(names[i], v);
+        return out;
+      });
+}
+
+std::unique_ptr<node> element(ns space, const attr_list& list) {
+  auto el = node::make_element(space == ns::html ? "div" : "path", space);
+  for (const auto& [name, value] : list) el->set_attribute(name, value);
+  return el;
+}
+
+RC_GTEST_PROP(patch_morph_props, morph_attrs_is_the_lookup_by_name, ()) {
+  const ns space = *rc::gen::element(ns::html, ns::svg);
+  const attr_list from = *attributes(space);
+  // Half the time the target has the same names in the same order (the shortcut's case),
+  // with values of its own.
+  attr_list to;
+  if (*rc::gen::arbitrary<bool>()) {
+    for (const auto& [name, value] : from)
+      to.emplace_back(name, *rc::gen::elementOf(std::vector<std::string>{value, "", "b", "another long value, on the heap"}));
+  } else {
+    to = *attributes(space);
+  }
+  auto shortcut = element(space, from);
+  auto lookup = element(space, from);
+  const auto target = element(space, to);
+  lvh::sim::detail::morph_attrs(*shortcut, *target);
+  lvh::sim::detail::morph_attrs_by_lookup(*lookup, *target);
+  RC_ASSERT(attrs(*shortcut) == attrs(*lookup));
+}
+
+TEST(patch_morph, morph_attrs_sets_changed_values_in_place_and_drops_the_rest) {
+  auto from = element(ns::html, {{"id", "a"}, {"class", "x"}, {"title", "t"}});
+  auto same_names = element(ns::html, {{"id", "a"}, {"class", "y"}, {"title", "t"}});
+  lvh::sim::detail::morph_attrs(*from, *same_names);
+  EXPECT_EQ(attrs(*from), (attr_list{{"id", "a"}, {"class", "y"}, {"title", "t"}}));
+  auto other = element(ns::html, {{"class", "z"}, {"data-x", "1"}, {"data-y", "2"}});
+  lvh::sim::detail::morph_attrs(*from, *other);
+  // New ones are appended walking the target from its end; those it lacks are removed.
+  EXPECT_EQ(attrs(*from), (attr_list{{"class", "z"}, {"data-y", "2"}, {"data-x", "1"}}));
+}
+
+}  // namespace
