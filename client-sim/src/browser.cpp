@@ -989,21 +989,13 @@ void browser::complete_join(view_state& v, join_render jr) {
   v.joined = true;
   if (v.el) {
     // The container shows the connected state (the class names the client toggles).
-    std::string cls;
-    std::string old = attr(*v.el, "class");
-    std::size_t i = 0;
-    while (i < old.size()) {
-      std::size_t j = old.find(' ', i);
-      if (j == std::string::npos) j = old.size();
-      std::string c = old.substr(i, j - i);
-      i = j + 1;
-      if (c.empty() || c == "phx-disconnected" || c == "phx-loading" || c == "phx-error" ||
-          c == "phx-server-error" || c == "phx-client-error" || c == "phx-connected")
-        continue;
-      cls += (cls.empty() ? "" : " ") + c;
-    }
-    cls += (cls.empty() ? "" : " ") + std::string("phx-connected");
-    v.el->set_attribute("class", cls);
+    auto kept = detail::class_tokens(*v.el);
+    std::erase_if(kept, [](const std::string& c) {
+      return c == "phx-disconnected" || c == "phx-loading" || c == "phx-error" ||
+             c == "phx-server-error" || c == "phx-client-error" || c == "phx-connected";
+    });
+    kept.emplace_back("phx-connected");
+    v.el->set_attribute("class", detail::join_tokens(kept));
   }
   after_patch(v, rep, true, po.focused);
   deliver_events(v, jr.events);
@@ -1131,26 +1123,12 @@ void browser::set_container_classes(view_state& v, const std::vector<std::string
     off.push_back("phx-client-error");
     off.push_back("phx-server-error");
   }
-  const std::string old = attr(*v.el, "class");
-  std::vector<std::string> kept;
-  std::size_t i = 0;
-  while (i < old.size()) {
-    std::size_t j = old.find_first_of(" \t\n\f\r", i);
-    if (j == std::string::npos) j = old.size();
-    std::string c = old.substr(i, j - i);
-    i = j + 1;
-    if (c.empty() || std::find(off.begin(), off.end(), c) != off.end() ||
-        std::find(kept.begin(), kept.end(), c) != kept.end())
-      continue;
-    kept.push_back(std::move(c));
-  }
-  std::string cls;
-  for (const auto& c : kept) cls += (cls.empty() ? "" : " ") + c;
-  for (std::string_view c : on) {
-    if (!cls.empty()) cls += ' ';
-    cls += c;
-  }
-  v.el->set_attribute("class", cls);
+  auto kept = detail::class_tokens(*v.el);
+  std::erase_if(kept, [&off](const std::string& c) {
+    return std::find(off.begin(), off.end(), c) != off.end();
+  });
+  for (std::string_view c : on) kept.emplace_back(c);
+  v.el->set_attribute("class", detail::join_tokens(kept));
 }
 
 void browser::on_view_error(view_state& v) {
