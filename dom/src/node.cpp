@@ -61,7 +61,7 @@ thread_local node_cache free_nodes;
 
 node_cache::~node_cache() {
   cache_gone = true;
-  while (size != 0) ::operator delete(slots[--size], sizeof(node));
+  while (size != 0) ::operator delete(slots[--size]);
 }
 
 }  // namespace
@@ -78,7 +78,7 @@ void node::operator delete(void* p, std::size_t size) noexcept {
     free_nodes.slots[free_nodes.size++] = p;
     return;
   }
-  ::operator delete(p, size);
+  ::operator delete(p);  // unsized: clang 14 declares the sized one only with -fsized-deallocation
 }
 
 node::node(node_type t, std::string&& name, ns space) : type_(t), ns_(space), name_(std::move(name)) {}
