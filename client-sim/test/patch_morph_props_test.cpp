@@ -40,9 +40,11 @@ rc::Gen<attr_list> attributes(ns space) {
                         rc::gen::elementOf(std::vector<std::string>{"", "a", "b", "a long value past the small buffer"}))),
       [&names](const std::vector<std::pair<std::size_t, std::string>>& picks) {
         attr_list out;
-        for (const auto& [i, v] : picks)
-          if (std::none_of(out.begin(), out.end(), [&](const auto& a) { return a.first == names[i]; }))
-            out.emplace_back(names[i], v);
+        for (const auto& pick : picks) {
+          const std::string& name = names[pick.first];
+          if (std::none_of(out.begin(), out.end(), [&](const auto& a) { return a.first == name; }))
+            out.emplace_back(name, pick.second);
+        }
         return out;
       });
 }
