@@ -821,12 +821,11 @@ void browser::recover_forms(view_state& v, bool rejoin, join_render jr) {
   for (std::size_t i = 0; i < list.forms.size(); ++i) {
     const detail::recovery_form& f = list.forms[i];
     const bool last = i + 1 == list.forms.size();
-    binding_context ctx;
-    ctx.profile = p;
-    ctx.document = document_.get();
-    ctx.forms = copies ? &copies->forms : &in_->forms;
-    ctx.interactions = copies ? &copies->interactions : &in_->interactions;
-    ctx.page_url = url_;
+    binding_context ctx = context();
+    if (copies) {
+      ctx.forms = &copies->forms;
+      ctx.interactions = &copies->interactions;
+    }
     form_recovery req;
     req.form = f.form;
     req.new_form = f.new_form;
@@ -1908,14 +1907,19 @@ void browser::run_effects(const dispatch_result& r) {
   }
 }
 
-dispatch_result browser::act(dom::node* el, const action& a, std::string_view event_type) {
-  page_loads_ = 0;
+binding_context browser::context() {
   binding_context ctx;
   ctx.profile = opts_.profile;
   ctx.document = document_.get();
   ctx.forms = &in_->forms;
   ctx.interactions = &in_->interactions;
   ctx.page_url = url_;
+  return ctx;
+}
+
+dispatch_result browser::act(dom::node* el, const action& a, std::string_view event_type) {
+  page_loads_ = 0;
+  binding_context ctx = context();
   dom::node& target = el ? *el : *document_;
   const bool rate_limited = el && !event_type.empty();
   const bool limits = rate_limited && rate_limiter::limits(*el);
@@ -1946,7 +1950,6 @@ dispatch_result browser::act(dom::node* el, const action& a, std::string_view ev
     const std::uint64_t page = in_->page;
     std::weak_ptr<bool> alive = alive_;
     struct call_state {
-      bool synchronous = true;
       bool fired = false;
       std::shared_ptr<int> held;  // the count this call is in, while it is held back
       void release() {
@@ -1963,19 +1966,13 @@ dispatch_result browser::act(dom::node* el, const action& a, std::string_view ev
       st->fired = true;
       if (deferred_change && attached_to(el, document_.get())) {
         note_changed(*el);
-        binding_context now;
-        now.profile = opts_.profile;
-        now.document = document_.get();
-        now.forms = &in_->forms;
-        now.interactions = &in_->interactions;
-        now.page_url = url_;
+        binding_context now = context();
         run_effects(dispatch(now, *el, a));
         return;
       }
       run_effects(*effects);
     };
     auto decision = in_->limiter.submit(*el, event_type, a.key, std::move(fire));
-    st->synchronous = false;
     if ((decision == rate_decision::scheduled || decision == rate_decision::on_blur) &&
         !st->fired) {
       st->held = in_->deferred;

@@ -382,14 +382,19 @@ class join_counting_server final : public connection_factory {
   app_pages pages_{inner_->pages()};
 };
 
+conn counted_conn(std::shared_ptr<join_counting_server> counted, protocol::client_profile profile) {
+  conn c = build_conn(std::move(counted));
+  c.profile = profile;
+  return c;
+}
+
 TEST_F(LiveTest, ARedirectedTabJoinsNothingMoreWithEveryProfile) {
   // Later clients follow a live redirect with a join over the socket (0.15.7 GETs the new
   // page first, which the stopped tab's page loads answer blank).
   for (auto profile : protocol::all_client_profiles) {
     SCOPED_TRACE(std::string(protocol::name(profile)));
     auto counted = std::make_shared<join_counting_server>(server);
-    conn pc = build_conn(counted);
-    pc.profile = profile;
+    conn pc = counted_conn(counted, profile);
     auto [view, html] = live(pc, "/redirector").value();
     ASSERT_EQ(counted->joins.size(), 1u);
     auto r = render_click(element(view, "#to-flash"));
@@ -407,8 +412,7 @@ TEST_F(LiveTest, ALiveRedirectLinkIsARedirectValueThatMountsNothing) {
   for (auto profile : protocol::all_client_profiles) {
     SCOPED_TRACE(std::string(protocol::name(profile)));
     auto counted = std::make_shared<join_counting_server>(server);
-    conn pc = build_conn(counted);
-    pc.profile = profile;
+    conn pc = counted_conn(counted, profile);
     auto [view, html] = live(pc, "/redirector").value();
     const int mounts = test::flash_connected_mounts();
     auto r = render_click(element(view, "#live-link"));

@@ -280,6 +280,8 @@ class browser {
   void unload();
   void push_history(std::string url, protocol::navigation kind, bool patch);
 
+  /// What the bindings read and update: this page's document, form and interaction state.
+  binding_context context();
   dispatch_result act(dom::node* el, const action& a, std::string_view event_type);
   void run_effects(const dispatch_result& r);
   void show_feedback(const std::vector<const dom::node*>& controls);
