@@ -2,6 +2,8 @@
 // implements it: jsdom is the oracle our output must equal byte for byte.
 #include <lvh/dom/html.hpp>
 
+#include <lvh/dom/ascii.hpp>
+
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -128,23 +130,45 @@ bool write_open(const node& n, const node* parent, std::string& out) {
 }
 
 // Serializes the children of `root` in document order with an explicit stack, closing
-// each element after its children.
+// each element after its children. The stack lives inline up to a depth real pages rarely
+// pass, so serializing a small view allocates nothing but the output.
 void write_children(const node& root, std::string& out) {
-  std::vector<std::pair<const node*, std::size_t>> stack;
-  stack.emplace_back(&root, 0);
-  while (!stack.empty()) {
-    auto& [parent, next] = stack.back();
-    if (next == parent->child_count()) {
-      const node* done = parent;
-      stack.pop_back();
-      if (!stack.empty() && done->is_element()) write_end_tag(*done, out);
+  struct level {
+    const node* parent;
+    std::size_t next;
+  };
+  constexpr std::size_t inline_depth = 32;
+  level inline_stack[inline_depth];
+  std::vector<level> spill;  // only past inline_depth
+  std::size_t depth = 0;
+  auto at = [&](std::size_t i) -> level& {
+    return i < inline_depth ? inline_stack[i] : spill[i - inline_depth];
+  };
+  auto push = [&](const node* p) {
+    if (depth < inline_depth)
+      inline_stack[depth] = {p, 0};
+    else
+      spill.push_back({p, 0});
+    ++depth;
+  };
+  auto pop = [&] {
+    --depth;
+    if (depth >= inline_depth) spill.pop_back();
+  };
+  push(&root);
+  while (depth != 0) {
+    level& top = at(depth - 1);
+    if (top.next == top.parent->child_count()) {
+      const node* done = top.parent;
+      pop();
+      if (depth != 0 && done->is_element()) write_end_tag(*done, out);
       continue;
     }
-    const node& c = *parent->children()[next++];
-    const node* p = parent;  // `parent` may dangle once the stack grows
-    if (write_open(c, p, out)) {
+    const node* parent = top.parent;
+    const node& c = *parent->children()[top.next++];
+    if (write_open(c, parent, out)) {
       if (c.child_count() != 0)
-        stack.emplace_back(&c, 0);
+        push(&c);
       else if (c.is_element())
         write_end_tag(c, out);
     }
@@ -174,6 +198,44 @@ std::string serialize(const node& n) {
   std::string out;
   serialize(n, out);
   return out;
+}
+
+void serialize_shell(const node& el, std::string_view name, std::string_view value,
+                     std::string& out) {
+  if (!el.is_element()) return;
+  // Matched as setAttribute matches: HTML elements lower the name asked for.
+  const bool fold = el.element_namespace() == ns::html;
+  auto same = [&](const std::string& stored) {
+    if (stored == name) return true;
+    if (!fold || stored.size() != name.size()) return false;
+    for (std::size_t i = 0; i < name.size(); ++i)
+      if (stored[i] != ascii::lower(name[i])) return false;
+    return true;
+  };
+  bool written = false;
+  out += '<';
+  out += el.tag();
+  for (const attribute& a : el.attributes()) {
+    out += ' ';
+    out += a.name;
+    out += "=\"";
+    if (!written && same(a.name)) {
+      append_escaped<true>(value, out);
+      written = true;
+    } else {
+      append_escaped<true>(a.value, out);
+    }
+    out += '"';
+  }
+  if (!written) {
+    out += ' ';
+    for (char c : name) out += fold ? ascii::lower(c) : c;
+    out += "=\"";
+    append_escaped<true>(value, out);
+    out += '"';
+  }
+  out += '>';
+  if (!is_void(el)) write_end_tag(el, out);
 }
 
 }  // namespace lvh::dom

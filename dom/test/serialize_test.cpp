@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
+#include <utility>
 
 namespace {
 
@@ -122,6 +124,52 @@ TEST(serialize, round_trip_of_the_liveview_pattern) {
   }
   EXPECT_EQ(serialize_children(*frag),
             "<div id=\"a\" data-phx-component=\"1\">x</div><span class=\"b\" data-phx-component=\"1\">y</span>");
+}
+
+// serialize_shell must give what copying the element without children, setting the
+// attribute on the copy and serializing the copy gives.
+std::string shell_by_copy(const node& e, std::string_view name, std::string_view value) {
+  auto copy = node::make_element(e.tag(), e.element_namespace());
+  for (const auto& a : e.attributes()) copy->set_attribute(a.name, a.value);
+  copy->set_attribute(name, value);
+  return serialize(*copy);
+}
+
+std::string shell(const node& e, std::string_view name, std::string_view value) {
+  std::string out = "x:";
+  lvh::dom::serialize_shell(e, name, value, out);
+  return out.substr(2);
+}
+
+TEST(serialize, shell_is_an_empty_copy_with_one_attribute_set) {
+  auto frag = lvh::dom::parse_fragment(
+      "<div id=\"a\" data-phx-skip=\"old\" title=\"&quot;q&amp;\"><b>x</b>y</div>"
+      "<input name=\"n\"><svg viewBox=\"0 0 1 1\"><g></g></svg><p class=\"c\">text</p>");
+  for (std::size_t i = 0; i < frag->child_count(); ++i) {
+    const node& e = frag->child(i);
+    for (auto [name, value] : {std::pair<std::string_view, std::string_view>{"data-phx-skip", ""},
+                               {"DATA-PHX-SKIP", "a\"b&c"},
+                               {"viewBox", "1"},
+                               {"id", "new"}}) {
+      SCOPED_TRACE(serialize(e) + " " + std::string(name));
+      EXPECT_EQ(shell(e, name, value), shell_by_copy(e, name, value));
+    }
+  }
+  // The existing attribute keeps its place; a new one comes last.
+  EXPECT_EQ(shell(frag->child(0), "data-phx-skip", ""),
+            "<div id=\"a\" data-phx-skip=\"\" title=\"&quot;q&amp;\"></div>");
+  EXPECT_EQ(shell(frag->child(1), "data-phx-skip", ""), "<input name=\"n\" data-phx-skip=\"\">");
+  // Not an element: nothing.
+  EXPECT_EQ(shell(*node::make_text("t"), "a", "b"), "");
+}
+
+TEST(serialize, deep_trees_past_the_inline_stack) {
+  // Deeper than write_children keeps inline: the rest of its stack is on the heap.
+  std::string html;
+  for (int i = 0; i < 100; ++i) html += "<div>" + std::to_string(i);
+  for (int i = 0; i < 100; ++i) html += "</div>";
+  auto frag = lvh::dom::parse_fragment(html, "div");
+  EXPECT_EQ(serialize_children(*frag), html);
 }
 
 }  // namespace

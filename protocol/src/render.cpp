@@ -136,10 +136,7 @@ std::unique_ptr<dom::node> normalize_component_tree(std::string_view html, int c
           dom::serialize(el, s);
           continue;
         }
-        auto shell = dom::node::make_element(el.tag(), el.element_namespace());
-        for (const auto& a : el.attributes()) shell->set_attribute(a.name, a.value);
-        shell->set_attribute("data-phx-skip", "");
-        dom::serialize(*shell, s);
+        dom::serialize_shell(el, "data-phx-skip", "", s);
       }
     }
   }

@@ -47,6 +47,12 @@ void serialize_children(const node& n, std::string& out);
 std::string serialize(const node& n);
 void serialize(const node& n, std::string& out);
 
+/// outerHTML of an empty copy of element `el` with attribute `name` set to `value`, as
+/// copying the element without children and calling setAttribute on the copy would give
+/// (an existing attribute keeps its place). Nothing is written for a non-element.
+void serialize_shell(const node& el, std::string_view name, std::string_view value,
+                     std::string& out);
+
 /// Parse `html` in `context` and serialize the result again as that element's innerHTML:
 /// what a DOM holding `html` would give back. Used to compare HTML by what a browser
 /// keeps, not by bytes.
