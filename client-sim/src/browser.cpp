@@ -1311,10 +1311,10 @@ void browser::deliver_events(view_state& v, const nlohmann::json& events) {
   }
 }
 
-void browser::update_view(view_state& v, nlohmann::json diff_json,
+void browser::update_view(view_state& v, const nlohmann::json& diff_json,
                           std::optional<std::string> hook_event) {
   if (!v.el || v.destroyed) return;
-  auto d = protocol::diff::from_json(std::move(diff_json), opts_.profile);
+  auto d = protocol::diff::from_json(diff_json, opts_.profile);
   if (!d) {
     errors_.push_back("diff for " + v.id + ": " + d.error().message());
     return;
@@ -1337,7 +1337,7 @@ void browser::update_view(view_state& v, nlohmann::json diff_json,
 void browser::apply_pending(view_state& v) {
   auto pending = std::move(v.pending);
   v.pending.clear();
-  for (auto& [diff, hook] : pending) update_view(v, std::move(diff), hook);
+  for (auto& [diff, hook] : pending) update_view(v, diff, hook);
 }
 
 void browser::push_components_destroyed(view_state& v, const std::vector<int>& cids) {
@@ -1416,12 +1416,12 @@ void browser::apply_reply(view_state& v, const reply_result& r,
   nlohmann::json hook_answer = nullptr;
   if (diff) {
     if (const auto answer = diff->find("r"); answer != diff->end()) hook_answer = *answer;
-    // The diff moves on: out of the decoded reply, or copied from the frame's.
-    nlohmann::json diff_json = reply ? std::move(*reply->diff) : *diff;
+    // A diff that waits is kept: moved out of the decoded reply, or copied from the frame's.
+    // One applied now is decoded where it is.
     if (v.join_pending || (pending_link_ && waits_for_link(v)))
-      v.pending.emplace_back(std::move(diff_json), std::nullopt);
+      v.pending.emplace_back(reply ? std::move(*reply->diff) : *diff, std::nullopt);
     else
-      update_view(v, std::move(diff_json), std::nullopt);
+      update_view(v, *diff, std::nullopt);
   }
   if (hook_event) hook_replies_.push_back({v.id, *hook_event, std::move(hook_answer)});
   if (!reply) return;

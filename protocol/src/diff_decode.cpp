@@ -136,9 +136,28 @@ class diff_path {
   bool is_index_ = false;
 };
 
+/// Decodes from `J`: a json whose strings are moved out, or a const json they are copied
+/// from (a diff that stays where it is, as in a logged frame).
+template <class J>
 class decoder {
  public:
   decoder(client_profile p, const diff_limits& lim) : profile_(p), limits_(lim) {}
+
+  static constexpr bool consumes = !std::is_const_v<J>;
+
+  static std::string take(J& v) {
+    if constexpr (consumes)
+      return std::move(v.template get_ref<std::string&>());
+    else
+      return v.template get_ref<const std::string&>();
+  }
+
+  static auto& members(J& v) {
+    if constexpr (consumes)
+      return v.template get_ref<json::object_t&>();
+    else
+      return v.template get_ref<const json::object_t&>();
+  }
 
   /// Where the node sits decides what an integer "s" means.
   enum class place { root, component, nested };
@@ -147,18 +166,18 @@ class decoder {
 
   /// Statics of a rendered node need at least one string; a comprehension that has never
   /// had entries may come with none ("s": [], as Phoenix sends an empty stream).
-  result<statics_ptr> statics_list(json& v, const diff_path& where, bool allow_empty = false) {
+  result<statics_ptr> statics_list(J& v, const diff_path& where, bool allow_empty = false) {
     if (!v.is_array() || (v.empty() && !allow_empty)) return fail(diff_errc::bad_statics, where);
     auto out = std::make_shared<statics>();
     out->reserve(v.size());
     for (auto& s : v) {
       if (!s.is_string()) return fail(diff_errc::bad_statics, where);
-      out->push_back(std::move(s.get_ref<std::string&>()));
+      out->push_back(take(s));
     }
     return statics_ptr(std::move(out));
   }
 
-  result<statics_ref> statics_of(json& v, place where_is, const diff_path& where,
+  result<statics_ref> statics_of(J& v, place where_is, const diff_path& where,
                                  bool comprehension = false) {
     statics_ref s;
     if (v.is_array()) {
@@ -183,10 +202,10 @@ class decoder {
 
   // Objects are walked as the map they are: items() builds a proxy, with a string of its
   // own, per member.
-  result<templates_ptr> templates_of(json& v, const diff_path& where) {
+  result<templates_ptr> templates_of(J& v, const diff_path& where) {
     if (!v.is_object()) return fail(diff_errc::bad_template, where);
     auto out = std::make_shared<templates>();
-    for (auto& [k, tv] : v.get_ref<json::object_t&>()) {
+    for (auto& [k, tv] : members(v)) {
       auto idx = index_key(k);
       if (!idx) return fail(diff_errc::bad_template, path(where, k));
       auto l = statics_list(tv, path(where, k));
@@ -196,8 +215,8 @@ class decoder {
     return templates_ptr(std::move(out));
   }
 
-  result<dyn> dynamic(json& v, std::size_t depth, const diff_path& where) {
-    if (v.is_string()) return dyn(std::move(v.get_ref<std::string&>()));
+  result<dyn> dynamic(J& v, std::size_t depth, const diff_path& where) {
+    if (v.is_string()) return dyn(take(v));
     if (v.is_number()) {
       auto n = as_integer(v);
       if (!n || *n < 0) return fail(diff_errc::bad_dynamic, where);
@@ -220,7 +239,7 @@ class decoder {
     return v.contains("d") || v.contains("k") || v.contains("stream");
   }
 
-  result<node> node_of(json& v, place where_is, std::size_t depth, const diff_path& where) {
+  result<node> node_of(J& v, place where_is, std::size_t depth, const diff_path& where) {
     if (depth > limits_.max_depth) return fail(diff_errc::too_deep, where);
     if (!v.is_object()) return fail(diff_errc::not_object, where);
     node n;
@@ -232,12 +251,15 @@ class decoder {
     // A full node with inline statics gets its slots densely; anything else (partial diffs,
     // template indexes, component links) is kept sparse until the merge knows the arity.
     const bool dense = n.s.k == statics_ref::kind::list;
-    std::vector<std::pair<long, json*>> slot_values;
-    for (auto& [k, val] : v.get_ref<json::object_t&>()) {
+    std::vector<std::pair<long, J*>> slot_values;
+    for (auto& [k, val] : members(v)) {
       if (k == "s"sv) continue;
+      // At the top, "t", "e", "r" and "c" are the diff's own (taken out before the root).
+      if (where_is == place::root && (k == "c"sv || k == "t"sv || k == "e"sv || k == "r"sv))
+        continue;
       if (k == "r"sv) {
         if (val.is_boolean()) {
-          n.root = val.get<bool>() ? 1 : 0;
+          n.root = val.template get<bool>() ? 1 : 0;
         } else if (auto r = as_integer(val)) {
           n.root = *r != 0 ? 1 : 0;
         } else {
@@ -251,7 +273,6 @@ class decoder {
         n.p = std::move(*t);
         continue;
       }
-      if (where_is == place::root && (k == "c"sv || k == "t"sv || k == "e"sv)) continue;
       auto idx = index_key(k);
       if (!idx) return fail(diff_errc::bad_key, path(where, k));
       slot_values.emplace_back(*idx, &val);
@@ -284,7 +305,7 @@ class decoder {
     return n;
   }
 
-  result<std::vector<dyn>> entry_of(json& v, std::size_t depth, const diff_path& where) {
+  result<std::vector<dyn>> entry_of(J& v, std::size_t depth, const diff_path& where) {
     if (!v.is_array()) return fail(diff_errc::bad_comprehension, where);
     std::vector<dyn> out;
     out.reserve(v.size());
@@ -297,11 +318,11 @@ class decoder {
   }
 
   /// A keyed entry {"0": …, "1": …}: slots by index, dense up to the highest index given.
-  result<std::vector<dyn>> keyed_entry_of(json& v, std::size_t depth, const diff_path& where) {
+  result<std::vector<dyn>> keyed_entry_of(J& v, std::size_t depth, const diff_path& where) {
     if (!v.is_object()) return fail(diff_errc::bad_keyed, where);
-    std::vector<std::pair<long, json*>> vals;
+    std::vector<std::pair<long, J*>> vals;
     long max = -1;
-    for (auto& [k, val] : v.get_ref<json::object_t&>()) {
+    for (auto& [k, val] : members(v)) {
       auto idx = index_key(k);
       if (!idx) return fail(diff_errc::bad_key, path(where, k));
       vals.emplace_back(*idx, &val);
@@ -320,7 +341,7 @@ class decoder {
     return out;
   }
 
-  result<stream_instr> stream_of(json& v, const diff_path& where) {
+  result<stream_instr> stream_of(J& v, const diff_path& where) {
     auto bad = [&] { return fail(diff_errc::bad_stream, where); };
     if (!v.is_array() || (v.size() != 3 && v.size() != 4)) return bad();
     if (!v[2].is_array()) return bad();
@@ -328,7 +349,7 @@ class decoder {
     if (profile_ == client_profile::v0_20) {
       // 0.20.1 reads inserts as {dom_id: [at, limit]}.
       if (!v[1].is_object()) return bad();
-      for (auto& [id, ins] : v[1].get_ref<json::object_t&>()) {
+      for (auto& [id, ins] : members(v[1])) {
         if (!ins.is_array() || ins.size() < 1 || ins.size() > 2 || !as_integer(ins[0])) return bad();
         if (ins.size() == 2 && !limit_ok(ins[1])) return bad();
       }
@@ -349,16 +370,19 @@ class decoder {
     s.has_deletes = !v[2].empty();
     if (v.size() == 4) {
       if (!v[3].is_boolean() && !v[3].is_null()) return bad();
-      s.reset = v[3].is_boolean() && v[3].get<bool>();
+      s.reset = v[3].is_boolean() && v[3].template get<bool>();
     }
-    s.raw = std::move(v);
+    if constexpr (consumes)
+      s.raw = std::move(v);
+    else
+      s.raw = v;
     return s;
   }
 
-  result<comprehension> comprehension_of(json& v, std::size_t depth, const diff_path& where) {
+  result<comprehension> comprehension_of(J& v, std::size_t depth, const diff_path& where) {
     if (depth > limits_.max_depth) return fail(diff_errc::too_deep, where);
     comprehension c;
-    for (auto& [k, val] : v.get_ref<json::object_t&>()) {
+    for (auto& [k, val] : members(v)) {
       if (k == "s"sv) {
         auto s = statics_of(val, place::nested, path(where, k), /*comprehension=*/true);
         if (!s) return s.error();
@@ -392,9 +416,9 @@ class decoder {
     return c;
   }
 
-  result<void> keyed_of(json& v, comprehension& c, std::size_t depth, const diff_path& where) {
+  result<void> keyed_of(J& v, comprehension& c, std::size_t depth, const diff_path& where) {
     if (!v.is_object()) return fail(diff_errc::bad_keyed, where);
-    for (auto& [k, val] : v.get_ref<json::object_t&>()) {
+    for (auto& [k, val] : members(v)) {
       if (k == "kc"sv) {
         auto n = as_integer(val);
         if (!n || *n < 0) return fail(diff_errc::bad_keyed, path(where, k));
@@ -403,7 +427,7 @@ class decoder {
       }
       if (k == "km"sv) {
         if (!val.is_boolean()) return fail(diff_errc::bad_keyed, path(where, k));
-        c.km = val.get<bool>();
+        c.km = val.template get<bool>();
         continue;
       }
       auto pos = index_key(k);
@@ -455,11 +479,14 @@ diff::diff(diff&&) noexcept = default;
 diff& diff::operator=(diff&&) noexcept = default;
 diff::~diff() = default;
 
-result<diff> diff::from_json(nlohmann::json j, client_profile p, const diff_limits& limits) {
-  using detail::decoder;
-  decoder dec(p, limits);
-  const detail::diff_path top;
-  const detail::diff_path components(top, "c");
+// Top-level keys are read where they are; the root's own decoding passes them over.
+template <class J>
+result<diff> diff::decode(J& j, client_profile p, const diff_limits& limits) {
+  using dec = detail::decoder<J>;
+  using detail::diff_path;
+  dec d(p, limits);
+  const diff_path top;
+  const diff_path components(top, "c");
   if (!j.is_object()) return make_error(diff_errc::not_object, "");
 
   diff out;
@@ -468,8 +495,7 @@ result<diff> diff::from_json(nlohmann::json j, client_profile p, const diff_limi
 
   if (auto it = j.find("t"); it != j.end()) {
     if (!it->is_string()) return make_error(diff_errc::bad_title, "t");
-    out.title_ = std::move(it->get_ref<std::string&>());
-    j.erase(it);
+    out.title_ = dec::take(*it);
   }
   if (auto it = j.find("e"); it != j.end()) {
     if (!it->is_array()) return make_error(diff_errc::bad_events, "e");
@@ -478,38 +504,48 @@ result<diff> diff::from_json(nlohmann::json j, client_profile p, const diff_limi
       if (!ev.is_array() || ev.size() != 2 || !ev[0].is_string())
         return make_error(diff_errc::bad_events, "e." + std::to_string(i));
     }
-    out.events_ = std::move(*it);
-    j.erase(it);
+    if constexpr (dec::consumes)
+      out.events_ = std::move(*it);
+    else
+      out.events_ = *it;
   }
   if (auto it = j.find("r"); it != j.end()) {
     // The client takes any top-level "r" out as a reply; since 0.20.2 the server's root flag
     // for the view's own template lands there too. Only an object is a hook reply.
     if (it->is_object()) {
-      out.reply_ = std::move(*it);
+      if constexpr (dec::consumes)
+        out.reply_ = std::move(*it);
+      else
+        out.reply_ = *it;
     } else if (!it->is_number() && !it->is_boolean() && !it->is_null()) {
       return make_error(diff_errc::bad_key, "r");
     }
-    j.erase(it);
   }
   if (auto it = j.find("c"); it != j.end()) {
     if (!it->is_object()) return make_error(diff_errc::not_object, "c");
     out.root_->has_components = true;
-    for (auto& [k, v] : it->items()) {
+    for (auto& [k, v] : dec::members(*it)) {
       auto cid = detail::index_key(k);
       if (!cid) return make_error(diff_errc::bad_key, "c." + k);
-      if (v.is_object() && decoder::is_comprehension(v))
-        return make_error(diff_errc::not_object, "c." + k);
-      auto n = dec.node_of(v, decoder::place::component, 1, detail::diff_path(components, k));
+      if (v.is_object() && dec::is_comprehension(v)) return make_error(diff_errc::not_object, "c." + k);
+      auto n = d.node_of(v, dec::place::component, 1, diff_path(components, k));
       if (!n) return n.error();
       out.root_->components.emplace(static_cast<int>(*cid), std::move(*n));
     }
-    j.erase(it);
   }
-  if (decoder::is_comprehension(j)) return make_error(diff_errc::bad_key, "d");
-  auto root = dec.node_of(j, decoder::place::root, 0, top);
+  if (dec::is_comprehension(j)) return make_error(diff_errc::bad_key, "d");
+  auto root = d.node_of(j, dec::place::root, 0, top);
   if (!root) return root.error();
   out.root_->root = std::move(*root);
   return out;
+}
+
+result<diff> diff::from_json(nlohmann::json&& j, client_profile p, const diff_limits& limits) {
+  return decode(j, p, limits);
+}
+
+result<diff> diff::from_json(const nlohmann::json& j, client_profile p, const diff_limits& limits) {
+  return decode(j, p, limits);
 }
 
 result<diff> diff::parse(std::string_view text, client_profile p, const diff_limits& limits) {

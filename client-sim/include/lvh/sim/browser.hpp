@@ -254,7 +254,7 @@ class browser {
   void set_container_classes(view_state& v, const std::vector<std::string_view>& on);
   void on_view_close(view_state& v);
   void destroy_view(view_state& v, bool leave);
-  void update_view(view_state& v, nlohmann::json diff_json, std::optional<std::string> hook_event);
+  void update_view(view_state& v, const nlohmann::json& diff_json, std::optional<std::string> hook_event);
   void after_patch(view_state& v, patch_report& report, bool join, const dom::node* focused);
   void sync_form_values(view_state& v, const patch_report& report, const dom::node* focused,
                         bool focused_checkables);

@@ -67,7 +67,10 @@ struct tree;
 class diff {
  public:
   /// Decodes a JSON object. `j` is consumed (its strings are moved, not copied).
-  static result<diff> from_json(nlohmann::json j, client_profile p, const diff_limits& = {});
+  static result<diff> from_json(nlohmann::json&& j, client_profile p, const diff_limits& = {});
+  /// Decodes a JSON object left as it is (its strings are copied): cheaper than copying the
+  /// object first.
+  static result<diff> from_json(const nlohmann::json& j, client_profile p, const diff_limits& = {});
   /// Parses JSON text, then decodes it.
   static result<diff> parse(std::string_view text, client_profile p, const diff_limits& = {});
 
@@ -91,6 +94,8 @@ class diff {
 
  private:
   diff();
+  template <class J>
+  static result<diff> decode(J& j, client_profile p, const diff_limits& limits);
   friend class rendered;
   std::unique_ptr<detail::diff_node> root_;
   std::optional<std::string> title_;
