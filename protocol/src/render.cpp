@@ -70,48 +70,49 @@ std::unique_ptr<dom::node> normalize_component_tree(std::string_view html, int c
   literal = frag != nullptr;
   if (!frag) frag = dom::parse_fragment(html, "template");
   const std::string cid_str = std::to_string(cid);
-  std::vector<std::unique_ptr<dom::node>> children;
-  children.reserve(frag->child_count());
-  while (frag->child_count() > 0) children.push_back(frag->remove_child(frag->child_count() - 1));
-  std::reverse(children.begin(), children.end());
-
+  // Edited in place; `i` counts the parsed children, as the generated ids do.
   bool has_nodes = false;
   bool has_components = false;
-  std::vector<std::unique_ptr<dom::node>> kept;
-  kept.reserve(children.size());
-  for (std::size_t i = 0; i < children.size(); ++i) {
-    auto& child = children[i];
-    if (child->is_element()) {
-      const std::string* existing = child->get_attribute("data-phx-component");
+  std::size_t at = 0;
+  for (std::size_t i = 0; at < frag->child_count(); ++i) {
+    dom::node& child = frag->child(at);
+    if (child.is_element()) {
+      const std::string* existing = child.get_attribute("data-phx-component");
       if (existing && !existing->empty()) {
         has_components = true;
-        kept.push_back(std::move(child));
+        ++at;
         continue;
       }
-      child->set_attribute("data-phx-component", cid_str);
-      const std::string* id = child->get_attribute("id");
+      child.set_attribute("data-phx-component", cid_str);
+      const std::string* id = child.get_attribute("id");
       if (!id || id->empty()) {
-        child->set_attribute("id", view_id + "-" + cid_str + "-" + std::to_string(i));
+        child.set_attribute("id", view_id + "-" + cid_str + "-" + std::to_string(i));
       }
       if (skip) {
-        child->set_attribute("data-phx-skip", "");
-        child->clear_children();
+        child.set_attribute("data-phx-skip", "");
+        child.clear_children();
       }
       has_nodes = true;
-      kept.push_back(std::move(child));
+      ++at;
       continue;
     }
-    if (child->type() == dom::node_type::comment && profile >= client_profile::v0_20) {
-      if (allow_root_comments) kept.push_back(std::move(child));
+    if (child.type() == dom::node_type::comment && profile >= client_profile::v0_20) {
+      if (allow_root_comments)
+        ++at;
+      else
+        frag->remove_child(at);
       continue;
     }
     // Text (and, before 0.20, comments): kept as a span when it is not blank.
-    if (js_has_non_space(child->data())) {
-      kept.push_back(text_span(child->data(), cid));
+    if (js_has_non_space(child.data())) {
+      frag->replace_child(at++, text_span(child.data(), cid));
       has_nodes = true;
+    } else {
+      frag->remove_child(at);
     }
   }
   if (!has_nodes && !has_components) {
+    frag->clear_children();
     auto span = dom::node::make_element("span");
     span->set_attribute("data-phx-component", cid_str);
     if (skipped_version) *skipped_version = "<span data-phx-component=\"" + cid_str + "\"></span>";
@@ -119,7 +120,6 @@ std::unique_ptr<dom::node> normalize_component_tree(std::string_view html, int c
     literal = true;
     return frag;
   }
-  for (auto& k : kept) frag->append_child(std::move(k));
   if (skipped_version) {
     std::string& s = *skipped_version;
     s.clear();
