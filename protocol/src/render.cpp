@@ -262,9 +262,12 @@ class legacy_renderer {
     }
     stack_.push_back(cid);
     std::string inner;
+    inner.reserve(t_.component_hint);
     const std::size_t components_before = components_rendered_;
     node_out(c, inner);
     stack_.pop_back();
+    // Bounded, so one large component does not make every small one reserve its size.
+    t_.component_hint = std::min<std::size_t>(std::max(t_.component_hint, inner.size()), 16384);
     const bool has_nested = components_rendered_ != components_before;
     std::string skipped;
     bool literal = false;

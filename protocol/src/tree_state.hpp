@@ -17,6 +17,7 @@ struct tree {
   std::map<int, node> components;
   std::uint32_t magic_counter = 0;  // 1.x: the last m<n> handed out
   std::size_t size_hint = 0;        // the last render's size, to reserve the next one
+  std::size_t component_hint = 0;   // the largest component markup lately, likewise
   bool render_cache = true;         // reuse rows' and components' earlier markup
 };
 
