@@ -3,6 +3,7 @@
 #include <lvh/protocol/messages.hpp>
 
 #include <algorithm>
+#include <array>
 
 namespace lvh::sim {
 namespace {
@@ -18,6 +19,27 @@ std::int64_t backoff(const std::vector<std::int64_t>& steps, int tries) {
   const auto i = static_cast<std::size_t>(std::max(tries, 1) - 1);
   return i < steps.size() ? steps[i] : steps.back();
 }
+
+// The channels as they are now, to go through while callbacks open or remove some (a removed
+// one lives on until sweep()). Held inline for the usual few: one per frame handled.
+class channel_list {
+ public:
+  explicit channel_list(const std::vector<std::unique_ptr<channel>>& from) : n_(from.size()) {
+    channel** out = inline_.data();
+    if (n_ > inline_.size()) {
+      heap_.resize(n_);
+      out = heap_.data();
+    }
+    for (std::size_t i = 0; i < n_; ++i) out[i] = from[i].get();
+  }
+  channel* const* begin() const noexcept { return n_ > inline_.size() ? heap_.data() : inline_.data(); }
+  channel* const* end() const noexcept { return begin() + n_; }
+
+ private:
+  std::size_t n_;
+  std::array<channel*, 4> inline_{};
+  std::vector<channel*> heap_;
+};
 
 }  // namespace
 
@@ -52,7 +74,7 @@ void channel::join(std::optional<std::int64_t> timeout_ms) {
 void channel::rejoin() {
   if (state_ == channel_state::leaving) return;
   // phoenix.js leaves a duplicate open channel on the same topic first.
-  for (channel* other : socket_.channels()) {
+  for (channel* other : channel_list(socket_.channels_)) {
     if (other != this && other->topic_ == topic_ &&
         (other->state_ == channel_state::joined || other->state_ == channel_state::joining))
       other->leave();
@@ -87,16 +109,31 @@ void channel::send_join() {
 void channel::start_timeout(const std::shared_ptr<pending_push>& p) {
   if (p->timer) socket_.clock_.clear_timeout(p->timer);
   p->ref = socket_.make_ref();
-  std::weak_ptr<bool> alive = socket_.alive_;
-  std::weak_ptr<pending_push> weak = p;
-  p->timer = socket_.clock_.set_timeout(p->timeout_ms, [this, alive, weak] {
-    auto push = weak.lock();
-    if (alive.expired() || !push) return;
-    push->timer = 0;
-    awaiting_.erase(push->ref);
-    std::erase(buffer_, push);
-    if (push->handler) push->handler(reply_result{"timeout", nlohmann::json::object(), push->ref});
-  });
+  // Two pointers, kept in the callback itself: no allocation per push. Neither is followed
+  // blindly: a channel that goes away disarms its pushes' timers first (disarm_pushes), and
+  // the push is looked for among those still waiting before it is used.
+  p->timer = socket_.clock_.set_timeout(p->timeout_ms,
+                                        [this, raw = p.get()] { push_timed_out(raw); });
+}
+
+void channel::push_timed_out(const pending_push* raw) {
+  std::shared_ptr<pending_push> push;
+  for (const auto& [ref, p] : awaiting_)
+    if (p.get() == raw) push = p;
+  for (const auto& p : buffer_)
+    if (p.get() == raw) push = p;
+  if (!push) return;
+  push->timer = 0;
+  awaiting_.erase(push->ref);
+  std::erase(buffer_, push);
+  if (push->handler) push->handler(reply_result{"timeout", nlohmann::json::object(), push->ref});
+}
+
+void channel::disarm_pushes() noexcept {
+  for (auto& [ref, p] : awaiting_)
+    if (p->timer) socket_.clock_.disarm(p->timer);
+  for (auto& p : buffer_)
+    if (p->timer) socket_.clock_.disarm(p->timer);
 }
 
 void channel::send_push(std::shared_ptr<pending_push> p) {
@@ -242,6 +279,10 @@ channel_client::channel_client(transport& t, virtual_clock& clock, socket_option
 
 channel_client::~channel_client() {
   *alive_ = false;
+  // The pushes' timers outlive the channels, doing nothing (as phoenix.js's would find
+  // nothing to do).
+  for (auto& ch : channels_) ch->disarm_pushes();
+  for (auto& ch : graveyard_) ch->disarm_pushes();
   if (heartbeat_timer_) clock_.clear_timeout(heartbeat_timer_);
   if (reconnect_timer_) clock_.clear_timeout(reconnect_timer_);
 }
@@ -397,6 +438,7 @@ void channel_client::sweep() {
   for (auto& ch : graveyard_) {
     for (auto& [ref, p] : ch->awaiting_)
       if (p->timer) clock_.clear_timeout(p->timer);
+    ch->disarm_pushes();  // the buffered ones
     if (ch->join_timer_) clock_.clear_timeout(ch->join_timer_);
     if (ch->rejoin_timer_) clock_.clear_timeout(ch->rejoin_timer_);
   }
@@ -444,7 +486,7 @@ void channel_client::handle_frame(protocol::frame frame) {
   }
   // Every channel on the topic is a member, except that lifecycle frames with another
   // join_ref are stale for it.
-  for (channel* ch : channels()) {
+  for (channel* ch : channel_list(channels_)) {
     if (ch->topic_ != f->topic) continue;
     if (f->join_ref && *f->join_ref != ch->join_ref_ && is_lifecycle(f->event)) continue;
     if (f->event == protocol::events::reply) {

@@ -301,6 +301,33 @@ TEST_F(fixture, PushesWaitForTheJoinAndTimeOut) {
   EXPECT_EQ(statuses, std::vector<std::string>{"timeout"});
 }
 
+// A push's timer outlives its channel and its socket: it stays set and finds nothing to do.
+TEST(ChannelClientTimers, PushTimersOutliveTheirChannelAndSocket) {
+  sim::scripted_transport t;
+  sim::virtual_clock clock;
+  int timeouts = 0;
+  {
+    sim::channel_client socket{t, clock};
+    t.on("phx_join", {sim::reply_ok()});
+    ASSERT_TRUE(socket.connect({"ws://h/live/websocket?vsn=2.0.0", "", ""}));
+    auto& joined = socket.open_channel("lv:a", {});
+    joined.join();
+    socket.drain();
+    ASSERT_EQ(joined.state(), sim::channel_state::joined);
+    joined.push("event", {{"n", 1}}, [&](const sim::reply_result&) { ++timeouts; }, 100);
+    // Never joined: its push is buffered; the channel is removed without a leave.
+    auto& waiting = socket.open_channel("lv:b", {});
+    waiting.push("event", {{"n", 2}}, [&](const sim::reply_result&) { ++timeouts; }, 50);
+    socket.remove(waiting);
+    socket.drain();  // sweeps the removed channel
+  }
+  EXPECT_EQ(clock.pending(), 2u);
+  EXPECT_EQ(clock.next_due(), 50);
+  clock.advance(1000);
+  EXPECT_EQ(timeouts, 0);
+  EXPECT_EQ(clock.pending(), 0u);
+}
+
 TEST_F(fixture, LeaveClosesAtOnce) {
   t.on("phx_join", {sim::reply_ok()});
   connect();

@@ -112,6 +112,8 @@ class channel {
   void send_join();
   void send_push(std::shared_ptr<pending_push> p);
   void start_timeout(const std::shared_ptr<pending_push>& p);
+  void push_timed_out(const pending_push* p);
+  void disarm_pushes() noexcept;
   void schedule_rejoin();
   void cancel_rejoin();
   void rejoin();
