@@ -390,10 +390,23 @@ std::string view::describe() const {
   return s;
 }
 
+namespace {
+// view_element::describe() appended to `out`.
+void append_description(std::string& out, const view_element& e) {
+  out += "element(";
+  out += sim::inspect_string(e.selector);
+  if (!e.filter.empty()) {
+    out += ", ";
+    out += e.filter.describe();
+  }
+  out += ')';
+}
+}  // namespace
+
 std::string view_element::describe() const {
-  std::string s = "element(" + sim::inspect_string(selector);
-  if (!filter.empty()) s += ", " + filter.describe();
-  return s + ")";
+  std::string s;
+  append_description(s, *this);
+  return s;
 }
 
 sim::browser& browser_of(const view& v) { return *v.session().browser; }
@@ -414,7 +427,7 @@ void take_in_pending(session& s) {
 dom::node& container_of(const view& v) {
   session& s = v.session();
   take_in_pending(s);
-  auto info = s.browser->view(v.id());
+  auto info = s.browser->status_of_view(v.id());
   if (!info || !info->container) {
     std::string msg = v.describe() + " is no longer on the page";
     if (!s.redirects.empty()) msg += " (the page redirected to " + s.redirects.back().to + ")";
@@ -440,17 +453,41 @@ redirect to_redirect(session& s, const detail::nav& n) {
 // redirect it caused. A redirect ends the tab (LiveViewTest's proxy stops), unless `keep_tab`
 // (the caller navigates on purpose and takes the page it lands on). `resolved`: the caller
 // has just looked the view up (container_of), so the page is settled already.
-template <class Fn>
-render_result perform(const view& v, std::string what, Fn&& act, bool keep_tab = false,
+// What an action on an element is called in messages ("click on element(\"#b\")"), written
+// into the session's last_action in place: its buffer is reused from one action to the next.
+struct element_action {
+  std::string_view kind;
+  const view_element& e;
+};
+
+void describe_into(std::string& out, std::string what) { out = std::move(what); }
+void describe_into(std::string& out, const element_action& a) {
+  out.assign(a.kind);
+  out += " on ";
+  append_description(out, a.e);
+}
+
+template <class What, class Fn>
+render_result perform(const view& v, What&& what, Fn&& act, bool keep_tab = false,
                       bool resolved = false) {
   session& s = v.session();
   if (!resolved) (void)container_of(v);
   s.collect();
   s.action_redirects.clear();
   s.crashed_topics.clear();
-  s.last_action = std::move(what);
+  describe_into(s.last_action, std::forward<What>(what));
   std::optional<redirect> link_to;
-  act(*s.browser, link_to);
+  {
+    // Results are read for missing and skipped only: the effects' payloads move into the
+    // pushes rather than being copied.
+    struct keep_effects_guard {
+      sim::browser& b;
+      bool was;
+      ~keep_effects_guard() { b.set_keep_effects(was); }
+    } guard{*s.browser, s.browser->keeps_effects()};
+    s.browser->set_keep_effects(false);
+    act(*s.browser, link_to);
+  }
   s.collect();
   if (!s.action_redirects.empty()) {
     redirect r = to_redirect(s, s.action_redirects.front());
@@ -461,7 +498,7 @@ render_result perform(const view& v, std::string what, Fn&& act, bool keep_tab =
     if (!keep_tab) s.stop();
     return std::move(*link_to);
   }
-  auto info = s.browser->view(v.id());
+  auto info = s.browser->status_of_view(v.id());
   if (info && !info->joined) {
     std::string msg = v.describe() + " crashed (the server sent phx_error); see the server log";
     if (!s.browser->errors().empty()) msg += "; client: " + s.browser->errors().back();
@@ -561,8 +598,8 @@ std::string absolute(const conn& c, std::string_view path) {
   return base + std::string(path);
 }
 
-std::string event_description(std::string_view kind, const view_element& e) {
-  return std::string(kind) + " on " + e.describe();
+element_action event_description(std::string_view kind, const view_element& e) {
+  return {kind, e};
 }
 
 using act_fn = std::function<sim::dispatch_result(sim::browser&, dom::node&)>;
