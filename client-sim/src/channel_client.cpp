@@ -141,8 +141,13 @@ void channel::send_push(std::shared_ptr<pending_push> p) {
   awaiting_[p->ref] = p;
   // A push is sent once (phoenix.js only resends joins): its event and payload move into
   // the frame, whose copy in the sent log is the one kept.
-  socket_.send_frame(protocol::make_push(topic_, std::move(p->event), std::move(p->payload),
-                                         join_ref_, p->ref));
+  protocol::frame f;  // protocol::make_push's frame, built in place
+  f.join_ref.emplace(join_ref_);
+  f.ref.emplace(p->ref);
+  f.topic = topic_;
+  f.event = std::move(p->event);
+  f.payload = std::move(p->payload);
+  socket_.send_frame(std::move(f));
 }
 
 std::string channel::push(std::string event, nlohmann::json payload, reply_handler on_reply,

@@ -161,13 +161,52 @@ void session::observe_sent(const std::string& text) {
   if (auto f = protocol::decode(text)) observe_sent(*f);
 }
 
+void recent_events::add(std::string_view ref, std::string_view topic, std::string_view event) {
+  if (size_ == capacity) {
+    head_ = (head_ + 1) % capacity;
+    --size_;
+  }
+  entry& e = at(size_++);
+  e.ref.assign(ref);
+  e.topic.assign(topic);
+  e.event.assign(event);
+}
+
+std::size_t recent_events::find(std::string_view ref, std::string_view topic) const noexcept {
+  for (std::size_t i = 0; i < size_; ++i) {
+    const entry& e = at(i);
+    if (e.ref == ref && e.topic == topic) return i;
+  }
+  return std::string_view::npos;
+}
+
+void recent_events::erase(std::size_t i) noexcept {
+  if (i >= size_) return;
+  if (i == 0) {
+    head_ = (head_ + 1) % capacity;
+  } else {
+    // The later ones move up a place; the freed entry (its buffers) goes last, for reuse.
+    for (std::size_t k = i; k + 1 < size_; ++k) std::swap(at(k), at(k + 1));
+  }
+  --size_;
+}
+
+namespace {
+// The string `key` of an object, or null (a missing key, another type, not an object).
+const std::string* string_field(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return nullptr;
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
+}
+}  // namespace
+
 void session::observe_sent(const protocol::frame& f) {
   if (f.event != "event" || !f.ref) return;
-  if (f.payload.is_object() && f.payload.value("type", "") == "form") ++form_events_sent;
-  std::string name = f.payload.is_object() ? f.payload.value("event", "") : std::string();
-  sent_events.push_back({*f.ref, f.topic, std::move(name)});
+  if (const std::string* type = string_field(f.payload, "type"); type && *type == "form")
+    ++form_events_sent;
+  const std::string* name = string_field(f.payload, "event");
   // Replies come within the action that sent the event: a few recent ones suffice.
-  if (sent_events.size() > 64) sent_events.pop_front();
+  sent_events.add(*f.ref, f.topic, name ? std::string_view(*name) : std::string_view());
 }
 
 void session::observe(const std::string& text) {
@@ -183,9 +222,8 @@ void session::observe(const std::string& text) {
 void session::observe(const protocol::frame& frame) {
   const protocol::frame* f = &frame;
   if (!sent_events.empty() && f->event == "phx_reply" && f->ref) {
-    auto it = std::find_if(sent_events.begin(), sent_events.end(), [&](const sent_event& e) {
-      return e.ref == *f->ref && e.topic == f->topic;
-    });
+    const std::size_t it = sent_events.find(*f->ref, f->topic);
+    const bool found = it != std::string_view::npos;
     const auto& p = f->payload;
     // A reply map travels as the diff's "r"; most replies have none (checked before parsing).
     const auto has_r = [](const nlohmann::json& resp) {
@@ -198,14 +236,14 @@ void session::observe(const protocol::frame& frame) {
       return st != p.end() && st->is_string() && st->get_ref<const std::string&>() == "ok";
     };
     auto resp = p.is_object() ? p.find("response") : p.end();
-    if (it != sent_events.end() && p.is_object() && status_ok() && resp != p.end() && has_r(*resp)) {
+    if (found && p.is_object() && status_ok() && resp != p.end() && has_r(*resp)) {
       auto reply = protocol::event_reply::from_json(*resp);
       if (reply && reply->diff && reply->diff->is_object() && reply->diff->contains("r")) {
         std::string id = f->topic.rfind("lv:", 0) == 0 ? f->topic.substr(3) : f->topic;
-        replies.push_back({std::move(id), it->event, (*reply->diff)["r"]});
+        replies.push_back({std::move(id), sent_events.event(it), (*reply->diff)["r"]});
       }
     }
-    if (it != sent_events.end()) sent_events.erase(it);
+    if (found) sent_events.erase(it);
   }
   auto add = [&](nav::kind k, const nlohmann::json& j) {
     if (!j.is_object() || !j.contains("to") || !j["to"].is_string()) return;
