@@ -251,6 +251,7 @@ struct browser::internals {
   std::shared_ptr<int> deferred = std::make_shared<int>(0);
   std::uint64_t views_created = 0;
   std::uint64_t page = 0;
+  binding_context action_context;  // act's, reused
 };
 
 // ---------------------------------------------------------------------------------------
@@ -1930,17 +1931,24 @@ void browser::run_effects(const dispatch_result& r) {
 
 binding_context browser::context() {
   binding_context ctx;
+  fill_context(ctx);
+  return ctx;
+}
+
+void browser::fill_context(binding_context& ctx) {
   ctx.profile = opts_.profile;
   ctx.document = document_.get();
   ctx.forms = &in_->forms;
   ctx.interactions = &in_->interactions;
   ctx.page_url = url_;
-  return ctx;
 }
 
 dispatch_result browser::act(dom::node* el, const action& a, std::string_view event_type) {
   page_loads_ = 0;
-  binding_context ctx = context();
+  // Kept from one action to the next, so the page URL's copy reuses its buffer (dispatch,
+  // the only reader, never starts another action).
+  binding_context& ctx = in_->action_context;
+  fill_context(ctx);
   dom::node& target = el ? *el : *document_;
   const bool rate_limited = el && !event_type.empty();
   const bool limits = rate_limited && rate_limiter::limits(*el);

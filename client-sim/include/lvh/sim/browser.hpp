@@ -294,6 +294,7 @@ class browser {
 
   /// What the bindings read and update: this page's document, form and interaction state.
   binding_context context();
+  void fill_context(binding_context& ctx);
   dispatch_result act(dom::node* el, const action& a, std::string_view event_type);
   void run_effects(const dispatch_result& r);
   /// run_effects, the payloads moved into the pushes; `r` holds no effects afterwards.
