@@ -106,65 +106,66 @@ void channel::send_join() {
   socket_.send_frame(f);
 }
 
-void channel::start_timeout(const std::shared_ptr<pending_push>& p) {
-  if (p->timer) socket_.clock_.clear_timeout(p->timer);
-  p->ref = socket_.make_ref();
-  // Two pointers, kept in the callback itself: no allocation per push. Neither is followed
-  // blindly: a channel that goes away disarms its pushes' timers first (disarm_pushes), and
-  // the push is looked for among those still waiting before it is used.
-  p->timer = socket_.clock_.set_timeout(p->timeout_ms,
-                                        [this, raw = p.get()] { push_timed_out(raw); });
+void channel::start_timeout(pending_push& p) {
+  if (p.timer) socket_.clock_.clear_timeout(p.timer);
+  p.ref = socket_.make_ref();
+  // A pointer and a number, kept in the callback itself: no allocation per push. A channel
+  // that goes away disarms its pushes' timers first (disarm_pushes).
+  p.timer = socket_.clock_.set_timeout(p.timeout_ms, [this, id = p.id] { push_timed_out(id); });
 }
 
-void channel::push_timed_out(const pending_push* raw) {
-  std::shared_ptr<pending_push> push;
-  for (const auto& [ref, p] : awaiting_)
-    if (p.get() == raw) push = p;
-  for (const auto& p : buffer_)
-    if (p.get() == raw) push = p;
-  if (!push) return;
-  push->timer = 0;
-  awaiting_.erase(push->ref);
-  std::erase(buffer_, push);
-  if (push->handler) push->handler(reply_result{"timeout", nlohmann::json::object(), push->ref});
+void channel::push_timed_out(std::uint64_t id) {
+  pending_push push;
+  auto take = [&](std::vector<pending_push>& from) {
+    auto it = std::find_if(from.begin(), from.end(), [id](const pending_push& p) { return p.id == id; });
+    if (it == from.end()) return false;
+    push = std::move(*it);
+    from.erase(it);
+    return true;
+  };
+  if (!take(awaiting_) && !take(buffer_)) return;
+  push.timer = 0;
+  if (push.handler) push.handler(reply_result{"timeout", nlohmann::json::object(), push.ref});
 }
 
 void channel::disarm_pushes() noexcept {
-  for (auto& [ref, p] : awaiting_)
-    if (p->timer) socket_.clock_.disarm(p->timer);
+  for (auto& p : awaiting_)
+    if (p.timer) socket_.clock_.disarm(p.timer);
   for (auto& p : buffer_)
-    if (p->timer) socket_.clock_.disarm(p->timer);
+    if (p.timer) socket_.clock_.disarm(p.timer);
 }
 
-void channel::send_push(std::shared_ptr<pending_push> p) {
+std::string channel::send_push(pending_push p) {
   start_timeout(p);
-  awaiting_[p->ref] = p;
+  awaiting_.push_back(std::move(p));
+  pending_push& sent = awaiting_.back();
+  std::string ref = sent.ref;
   // A push is sent once (phoenix.js only resends joins): its event and payload move into
-  // the frame, whose copy in the sent log is the one kept.
-  protocol::frame f;  // protocol::make_push's frame, built in place
+  // the frame, whose copy in the sent log is the one kept. The frame is protocol::make_push's,
+  // built in place.
+  protocol::frame f;
   f.join_ref.emplace(join_ref_);
-  f.ref.emplace(p->ref);
+  f.ref.emplace(sent.ref);
   f.topic = topic_;
-  f.event = std::move(p->event);
-  f.payload = std::move(p->payload);
+  f.event = std::move(sent.event);
+  f.payload = std::move(sent.payload);
   socket_.send_frame(std::move(f));
+  return ref;
 }
 
 std::string channel::push(std::string event, nlohmann::json payload, reply_handler on_reply,
                           std::optional<std::int64_t> timeout_ms) {
-  auto p = std::make_shared<pending_push>();
-  p->event = std::move(event);
-  p->payload = std::move(payload);
-  p->handler = std::move(on_reply);
-  p->timeout_ms = timeout_ms.value_or(socket_.options().timeout_ms);
-  if (can_push()) {
-    send_push(p);
-  } else {
-    // Buffered until the join succeeds; the ref taken now is replaced when it is sent.
-    start_timeout(p);
-    buffer_.push_back(p);
-  }
-  return p->ref;
+  pending_push p;
+  p.event = std::move(event);
+  p.payload = std::move(payload);
+  p.handler = std::move(on_reply);
+  p.timeout_ms = timeout_ms.value_or(socket_.options().timeout_ms);
+  p.id = ++pushes_;
+  if (can_push()) return send_push(std::move(p));
+  // Buffered until the join succeeds; the ref taken now is replaced when it is sent.
+  start_timeout(p);
+  buffer_.push_back(std::move(p));
+  return buffer_.back().ref;
 }
 
 void channel::leave() {
@@ -215,10 +216,10 @@ void channel::trigger_error() {
 void channel::trigger_close() {
   cancel_rejoin();
   state_ = channel_state::closed;
-  for (auto& [ref, p] : awaiting_)
-    if (p->timer) socket_.clock_.clear_timeout(p->timer);
+  for (auto& p : awaiting_)
+    if (p.timer) socket_.clock_.clear_timeout(p.timer);
   for (auto& p : buffer_)
-    if (p->timer) socket_.clock_.clear_timeout(p->timer);
+    if (p.timer) socket_.clock_.clear_timeout(p.timer);
   awaiting_.clear();
   buffer_.clear();
   auto cb = cb_.on_close;
@@ -259,7 +260,7 @@ void channel::handle_reply(protocol::frame& f) {
       cancel_rejoin();
       auto pending = std::move(buffer_);
       buffer_.clear();
-      for (auto& p : pending) send_push(p);
+      for (auto& p : pending) send_push(std::move(p));
     } else {
       state_ = channel_state::errored;
       if (socket_.connected()) schedule_rejoin();
@@ -267,13 +268,14 @@ void channel::handle_reply(protocol::frame& f) {
     if (cb_.on_join) cb_.on_join(r);
     return;
   }
-  auto it = awaiting_.find(r.ref);
+  auto it = std::find_if(awaiting_.begin(), awaiting_.end(),
+                         [&r](const pending_push& p) { return p.ref == r.ref; });
   if (it == awaiting_.end()) return;
-  auto p = it->second;
+  pending_push p = std::move(*it);
   awaiting_.erase(it);
-  if (p->timer) socket_.clock_.clear_timeout(p->timer);
-  p->timer = 0;
-  if (p->handler) p->handler(r);
+  if (p.timer) socket_.clock_.clear_timeout(p.timer);
+  p.timer = 0;
+  if (p.handler) p.handler(r);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -441,8 +443,8 @@ void channel_client::sweep() {
   if (dispatching_ > 0) return;
   detail::trim_log(received_, opts_.log_limit);  // no frame holds a slot in it now
   for (auto& ch : graveyard_) {
-    for (auto& [ref, p] : ch->awaiting_)
-      if (p->timer) clock_.clear_timeout(p->timer);
+    for (auto& p : ch->awaiting_)
+      if (p.timer) clock_.clear_timeout(p.timer);
     ch->disarm_pushes();  // the buffered ones
     if (ch->join_timer_) clock_.clear_timeout(ch->join_timer_);
     if (ch->rejoin_timer_) clock_.clear_timeout(ch->rejoin_timer_);
