@@ -143,13 +143,8 @@ std::string channel::send_push(pending_push p) {
   // A push is sent once (phoenix.js only resends joins): its event and payload move into
   // the frame, whose copy in the sent log is the one kept. The frame is protocol::make_push's,
   // built in place.
-  protocol::frame f;
-  f.join_ref.emplace(join_ref_);
-  f.ref.emplace(sent.ref);
-  f.topic = topic_;
-  f.event = std::move(sent.event);
-  f.payload = std::move(sent.payload);
-  socket_.send_frame(std::move(f));
+  socket_.send_frame(protocol::frame{join_ref_, sent.ref, topic_, std::move(sent.event),
+                                     std::move(sent.payload)});
   return ref;
 }
 
@@ -231,8 +226,9 @@ void channel::handle_reply(protocol::frame& f) {
   // What protocol::reply::from_frame accepts ({"status": "ok"|"error", "response": {…}})
   // gives the same result as the fallback for other shapes, which phoenix.js does not
   // check either: the status when it is a string, else "error", and the response as sent.
-  reply_result r;
-  r.ref = f.ref.value_or("");
+  // The response starts null, not as the empty object a default reply_result allocates:
+  // it is replaced just below (the frame's, or an empty object when it has none).
+  reply_result r{std::string(), nlohmann::json(), f.ref.value_or("")};
   const nlohmann::json& payload = f.payload;
   const auto status = payload.find("status");
   r.status = status != payload.end() && status->is_string()
@@ -250,6 +246,8 @@ void channel::handle_reply(protocol::frame& f) {
   if (const auto response = f.payload.find("response"); response != f.payload.end()) {
     lent.from = &*response;
     r.response = std::move(*response);
+  } else {
+    r.response = nlohmann::json::object();
   }
   if (join_pending_ && r.ref == join_ref_) {
     join_pending_ = false;
@@ -472,7 +470,8 @@ void channel_client::handle_frame(protocol::frame frame) {
   // The log keeps arrival order even when handling this frame receives more: its place is
   // taken now and filled once the frame is handled (the vector may move meanwhile).
   const std::size_t slot = received_.size();
-  received_.emplace_back();
+  // A null payload: a default frame's empty object would be allocated only to be replaced.
+  received_.push_back(protocol::frame{std::nullopt, std::nullopt, {}, {}, nlohmann::json()});
   struct fill {
     std::vector<protocol::frame>& log;
     std::size_t at;
