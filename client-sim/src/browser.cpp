@@ -1943,6 +1943,23 @@ void browser::fill_context(binding_context& ctx) {
   ctx.page_url = url_;
 }
 
+namespace {
+// The argument-less actions, made once: an action holds a JSON payload (a hook's), an empty
+// object that each call would allocate.
+const action& click_action() {
+  static const action a = action::click();
+  return a;
+}
+const action& focus_action() {
+  static const action a = action::focus();
+  return a;
+}
+const action& blur_action() {
+  static const action a = action::blur();
+  return a;
+}
+}  // namespace
+
 dispatch_result browser::act(dom::node* el, const action& a, std::string_view event_type) {
   page_loads_ = 0;
   // Kept from one action to the next, so the page URL's copy reuses its buffer (dispatch,
@@ -2035,7 +2052,7 @@ dispatch_result browser::click(dom::node& el) {
   if (opts_.actions_move_focus) set_focus(&el);
   // The mouseup listener setActiveElement leaves on its element (reached by bubbling).
   if (sticky_active_ && attached_to(&el, sticky_active_)) sticky_active_ = nullptr;
-  return act(&el, action::click(), "click");
+  return act(&el, click_action(), "click");
 }
 
 dispatch_result browser::change(dom::node& control, std::optional<std::string> value,
@@ -2167,13 +2184,13 @@ dispatch_result browser::window_keyup(std::string key) {
 
 dispatch_result browser::focus(dom::node& el) {
   set_focus(&el);
-  return act(&el, action::focus(), "focus");
+  return act(&el, focus_action(), "focus");
 }
 
 dispatch_result browser::blur(dom::node& el) {
   if (focused_ == &el) focused_ = nullptr;
   in_->limiter.blur(el);
-  auto r = act(&el, action::blur(), "blur");
+  auto r = act(&el, blur_action(), "blur");
   return r;
 }
 
