@@ -219,32 +219,7 @@ void session::observe(const std::string& text) {
   if (auto f = protocol::decode(text)) observe(*f);
 }
 
-void session::observe(const protocol::frame& frame) {
-  const protocol::frame* f = &frame;
-  if (!sent_events.empty() && f->event == "phx_reply" && f->ref) {
-    const std::size_t it = sent_events.find(*f->ref, f->topic);
-    const bool found = it != std::string_view::npos;
-    const auto& p = f->payload;
-    // A reply map travels as the diff's "r"; most replies have none (checked before parsing).
-    const auto has_r = [](const nlohmann::json& resp) {
-      if (!resp.is_object()) return false;
-      auto d = resp.find("diff");
-      return d != resp.end() && d->is_object() && d->contains("r");
-    };
-    const auto status_ok = [&p] {
-      auto st = p.find("status");
-      return st != p.end() && st->is_string() && st->get_ref<const std::string&>() == "ok";
-    };
-    auto resp = p.is_object() ? p.find("response") : p.end();
-    if (found && p.is_object() && status_ok() && resp != p.end() && has_r(*resp)) {
-      auto reply = protocol::event_reply::from_json(*resp);
-      if (reply && reply->diff && reply->diff->is_object() && reply->diff->contains("r")) {
-        std::string id = f->topic.rfind("lv:", 0) == 0 ? f->topic.substr(3) : f->topic;
-        replies.push_back({std::move(id), sent_events.event(it), (*reply->diff)["r"]});
-      }
-    }
-    if (found) sent_events.erase(it);
-  }
+void session::observe(const protocol::frame& f) {
   auto add = [&](nav::kind k, const nlohmann::json& j) {
     if (!j.is_object() || !j.contains("to") || !j["to"].is_string()) return;
     nav n{k, j["to"].get<std::string>(), std::nullopt};
@@ -254,20 +229,47 @@ void session::observe(const protocol::frame& frame) {
     redirects.push_back(n);
     action_redirects.push_back(std::move(n));
   };
-  const auto& p = f->payload;
-  if (f->event == "phx_reply") {
-    auto resp = p.is_object() ? p.find("response") : p.end();
-    if (resp == p.end() || !resp->is_object()) return;
-    const auto& r = *resp;
-    if (auto to = r.find("live_redirect"); to != r.end()) add(nav::kind::live_redirect, *to);
-    if (auto to = r.find("redirect"); to != r.end()) add(nav::kind::redirect, *to);
-  } else if (f->event == "live_redirect") {
-    add(nav::kind::live_redirect, p);
-  } else if (f->event == "redirect") {
-    add(nav::kind::redirect, p);
-  } else if (f->event == "phx_error") {
-    crashed_topics.insert(f->topic);
+  const auto& p = f.payload;
+  if (f.event != protocol::events::reply) {
+    if (f.event == "live_redirect") {
+      add(nav::kind::live_redirect, p);
+    } else if (f.event == "redirect") {
+      add(nav::kind::redirect, p);
+    } else if (f.event == protocol::events::error) {
+      crashed_topics.insert(f.topic);
+    }
+    return;
   }
+  const nlohmann::json* resp = nullptr;
+  if (p.is_object())
+    if (auto it = p.find("response"); it != p.end()) resp = &*it;
+  if (!sent_events.empty() && f.ref) {
+    const std::size_t sent = sent_events.find(*f.ref, f.topic);
+    if (sent != std::string_view::npos) {
+      // A reply map travels as the diff's "r"; most replies have none (checked before parsing).
+      const auto has_r = [](const nlohmann::json& r) {
+        if (!r.is_object()) return false;
+        auto d = r.find("diff");
+        return d != r.end() && d->is_object() && d->contains("r");
+      };
+      const auto status_ok = [&p] {
+        auto st = p.find("status");
+        return st != p.end() && st->is_string() && st->get_ref<const std::string&>() == "ok";
+      };
+      if (resp && has_r(*resp) && status_ok()) {
+        auto reply = protocol::event_reply::from_json(*resp);
+        if (reply && reply->diff && reply->diff->is_object() && reply->diff->contains("r")) {
+          std::string id = f.topic.rfind("lv:", 0) == 0 ? f.topic.substr(3) : f.topic;
+          replies.push_back({std::move(id), sent_events.event(sent), (*reply->diff)["r"]});
+        }
+      }
+      sent_events.erase(sent);
+    }
+  }
+  if (!resp || !resp->is_object()) return;
+  const auto& r = *resp;
+  if (auto to = r.find("live_redirect"); to != r.end()) add(nav::kind::live_redirect, *to);
+  if (auto to = r.find("redirect"); to != r.end()) add(nav::kind::redirect, *to);
 }
 
 void session::collect() {
