@@ -327,6 +327,28 @@ struct target_ctx {
   std::optional<long long> cid;        // a component id
 };
 
+// withinTargets' result: nearly always one target, kept inline.
+class target_list {
+ public:
+  void push_back(const target_ctx& t) {
+    if (size_ == 0) {
+      first_ = t;
+    } else {
+      if (size_ == 1) rest_.push_back(first_);
+      rest_.push_back(t);
+    }
+    ++size_;
+  }
+  bool empty() const noexcept { return size_ == 0; }
+  const target_ctx* begin() const noexcept { return size_ > 1 ? rest_.data() : &first_; }
+  const target_ctx* end() const noexcept { return begin() + size_; }
+
+ private:
+  target_ctx first_;
+  std::vector<target_ctx> rest_;  // all of them, once there are two
+  std::size_t size_ = 0;
+};
+
 struct push_opts {
   std::optional<std::string> target;  // JS push "target"
   json value;                         // JS push "value" (object or null)
@@ -387,9 +409,9 @@ class dispatcher {
   }
 
   // The client's withinTargets: each (view, context) the push goes to.
-  std::vector<target_ctx> within_targets(dom::node& source, const std::string* phx_target,
-                                         dom::node* ctx_el) {
-    std::vector<target_ctx> out;
+  target_list within_targets(dom::node& source, const std::string* phx_target,
+                             dom::node* ctx_el) {
+    target_list out;
     if (!phx_target) {
       dom::node* view = owner_view(p_, *ctx_el);
       if (view) out.push_back({view, ctx_el, std::nullopt});

@@ -251,6 +251,7 @@ struct browser::internals {
   std::shared_ptr<int> deferred = std::make_shared<int>(0);
   std::uint64_t views_created = 0;
   std::uint64_t page = 0;
+  binding_context action_context;  // act's, reused
 };
 
 // ---------------------------------------------------------------------------------------
@@ -381,6 +382,12 @@ std::optional<view_info> browser::view(std::string_view id) const {
   const view_state* v = view_by_id(id);
   if (!v || v->destroyed) return std::nullopt;
   return info_of(*v, main_id_);
+}
+
+std::optional<browser::view_status> browser::status_of_view(std::string_view id) const {
+  const view_state* v = view_by_id(id);
+  if (!v || v->destroyed) return std::nullopt;
+  return view_status{v->el, v->joined};
 }
 
 std::optional<view_info> browser::main_view() const {
@@ -1796,16 +1803,17 @@ dom::node* browser::active_element() const {
   return nullptr;
 }
 
-void browser::push_effect(const effect& e, std::function<void(const reply_result&)> then) {
+void browser::push_effect(const effect& e, nlohmann::json payload,
+                          std::function<void(const reply_result&)> then) {
   view_state* v = view_by_container(e.view);
   if (!v || !v->ch || v->destroyed) return;
   // The client takes a ref for every push, marking elements or not.
   std::optional<std::uint64_t> ref = v->loading.put_ref(*document_, e.loading);
   std::optional<std::string> hook_event;
-  if (const auto type = e.payload.find("type");
-      type != e.payload.end() && type->is_string() && type->get_ref<const std::string&>() == "hook"sv)
-    hook_event = e.payload.value("event", "");
-  record_sent(v->id, e.channel_event, e.payload);
+  if (const auto type = payload.find("type");
+      type != payload.end() && type->is_string() && type->get_ref<const std::string&>() == "hook"sv)
+    hook_event = payload.value("event", "");
+  record_sent(v->id, e.channel_event, payload);
   // ≤0.20: the controls whose phx-feedback-for elements show again once the reply is in
   // (DOM.showError): the changed one; 0.18+, every element of a submitted form.
   std::vector<const dom::node*> feedback;
@@ -1820,7 +1828,7 @@ void browser::push_effect(const effect& e, std::function<void(const reply_result
   }
   auto replied = std::exchange(next_push_replied_, nullptr);
   v->ch->push(
-      e.channel_event, e.payload,
+      e.channel_event, std::move(payload),
       [this, id = v->id, ref, hook_event = std::move(hook_event), replied = std::move(replied),
        feedback = std::move(feedback), then = std::move(then)](const reply_result& r) {
         view_state* cur = view_by_id(id);
@@ -1884,6 +1892,20 @@ void browser::show_feedback(const std::vector<const dom::node*>& controls) {
   }
 }
 
+void browser::consume_effects(dispatch_result& r) {
+  auto effects = std::move(r.effects);
+  r.effects.clear();
+  for (effect& e : effects) {
+    if (e.what == effect::kind::push) {
+      push_effect(e, std::move(e.payload), nullptr);
+    } else {
+      dispatch_result one;
+      one.effects.push_back(std::move(e));
+      run_effects(one);
+    }
+  }
+}
+
 void browser::run_effects(const dispatch_result& r) {
   for (const effect& e : r.effects) {
     switch (e.what) {
@@ -1909,17 +1931,41 @@ void browser::run_effects(const dispatch_result& r) {
 
 binding_context browser::context() {
   binding_context ctx;
+  fill_context(ctx);
+  return ctx;
+}
+
+void browser::fill_context(binding_context& ctx) {
   ctx.profile = opts_.profile;
   ctx.document = document_.get();
   ctx.forms = &in_->forms;
   ctx.interactions = &in_->interactions;
   ctx.page_url = url_;
-  return ctx;
 }
+
+namespace {
+// The argument-less actions, made once: an action holds a JSON payload (a hook's), an empty
+// object that each call would allocate.
+const action& click_action() {
+  static const action a = action::click();
+  return a;
+}
+const action& focus_action() {
+  static const action a = action::focus();
+  return a;
+}
+const action& blur_action() {
+  static const action a = action::blur();
+  return a;
+}
+}  // namespace
 
 dispatch_result browser::act(dom::node* el, const action& a, std::string_view event_type) {
   page_loads_ = 0;
-  binding_context ctx = context();
+  // Kept from one action to the next, so the page URL's copy reuses its buffer (dispatch,
+  // the only reader, never starts another action).
+  binding_context& ctx = in_->action_context;
+  fill_context(ctx);
   dom::node& target = el ? *el : *document_;
   const bool rate_limited = el && !event_type.empty();
   const bool limits = rate_limited && rate_limiter::limits(*el);
@@ -1938,14 +1984,27 @@ dispatch_result browser::act(dom::node* el, const action& a, std::string_view ev
     settle();
     return r;
   }
+  const bool keep = keep_effects_;
   if (!rate_limited) {
-    run_effects(r);
+    if (keep) run_effects(r);
+    else consume_effects(r);
   } else if (!limits) {
-    // Called at once and not kept: the effects need no copy.
-    in_->limiter.submit(*el, event_type, a.key, [this, &r, &a, el] {
-      if (a.kind == action_kind::change) note_changed(*el);
-      run_effects(r);
-    });
+    // Called at once and not kept: the effects need no copy, and the callback holds one
+    // pointer (no allocation).
+    struct call {
+      browser& self;
+      dispatch_result& r;
+      const action& a;
+      dom::node& el;
+      bool keep;
+      void operator()() {
+        if (a.kind == action_kind::change) self.note_changed(el);
+        if (keep) self.run_effects(r);
+        else self.consume_effects(r);
+      }
+    } now{*this, r, a, *el, keep};
+    in_->limiter.submit(*el, event_type, a.key, [&now] { now(); });
+    if (!keep) r.effects.clear();  // a throttled call dropped them
   } else {
     const std::uint64_t page = in_->page;
     std::weak_ptr<bool> alive = alive_;
@@ -1959,7 +2018,13 @@ dispatch_result browser::act(dom::node* el, const action& a, std::string_view ev
       ~call_state() { release(); }
     };
     auto st = std::make_shared<call_state>();
-    auto effects = std::make_shared<dispatch_result>(r);
+    auto effects = std::make_shared<dispatch_result>();
+    if (keep) {
+      *effects = r;
+    } else {
+      effects->effects = std::move(r.effects);
+      r.effects.clear();
+    }
     auto fire = [this, alive, page, effects, st, deferred_change, el, a] {
       if (alive.expired() || page != in_->page) return;
       st->release();
@@ -1987,7 +2052,7 @@ dispatch_result browser::click(dom::node& el) {
   if (opts_.actions_move_focus) set_focus(&el);
   // The mouseup listener setActiveElement leaves on its element (reached by bubbling).
   if (sticky_active_ && attached_to(&el, sticky_active_)) sticky_active_ = nullptr;
-  return act(&el, action::click(), "click");
+  return act(&el, click_action(), "click");
 }
 
 dispatch_result browser::change(dom::node& control, std::optional<std::string> value,
@@ -2119,13 +2184,13 @@ dispatch_result browser::window_keyup(std::string key) {
 
 dispatch_result browser::focus(dom::node& el) {
   set_focus(&el);
-  return act(&el, action::focus(), "focus");
+  return act(&el, focus_action(), "focus");
 }
 
 dispatch_result browser::blur(dom::node& el) {
   if (focused_ == &el) focused_ = nullptr;
   in_->limiter.blur(el);
-  auto r = act(&el, action::blur(), "blur");
+  auto r = act(&el, blur_action(), "blur");
   return r;
 }
 

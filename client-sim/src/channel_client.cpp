@@ -3,6 +3,7 @@
 #include <lvh/protocol/messages.hpp>
 
 #include <algorithm>
+#include <array>
 
 namespace lvh::sim {
 namespace {
@@ -18,6 +19,27 @@ std::int64_t backoff(const std::vector<std::int64_t>& steps, int tries) {
   const auto i = static_cast<std::size_t>(std::max(tries, 1) - 1);
   return i < steps.size() ? steps[i] : steps.back();
 }
+
+// The channels as they are now, to go through while callbacks open or remove some (a removed
+// one lives on until sweep()). Held inline for the usual few: one per frame handled.
+class channel_list {
+ public:
+  explicit channel_list(const std::vector<std::unique_ptr<channel>>& from) : n_(from.size()) {
+    channel** out = inline_.data();
+    if (n_ > inline_.size()) {
+      heap_.resize(n_);
+      out = heap_.data();
+    }
+    for (std::size_t i = 0; i < n_; ++i) out[i] = from[i].get();
+  }
+  channel* const* begin() const noexcept { return n_ > inline_.size() ? heap_.data() : inline_.data(); }
+  channel* const* end() const noexcept { return begin() + n_; }
+
+ private:
+  std::size_t n_;
+  std::array<channel*, 4> inline_{};
+  std::vector<channel*> heap_;
+};
 
 }  // namespace
 
@@ -52,7 +74,7 @@ void channel::join(std::optional<std::int64_t> timeout_ms) {
 void channel::rejoin() {
   if (state_ == channel_state::leaving) return;
   // phoenix.js leaves a duplicate open channel on the same topic first.
-  for (channel* other : socket_.channels()) {
+  for (channel* other : channel_list(socket_.channels_)) {
     if (other != this && other->topic_ == topic_ &&
         (other->state_ == channel_state::joined || other->state_ == channel_state::joining))
       other->leave();
@@ -84,45 +106,61 @@ void channel::send_join() {
   socket_.send_frame(f);
 }
 
-void channel::start_timeout(const std::shared_ptr<pending_push>& p) {
-  if (p->timer) socket_.clock_.clear_timeout(p->timer);
-  p->ref = socket_.make_ref();
-  std::weak_ptr<bool> alive = socket_.alive_;
-  std::weak_ptr<pending_push> weak = p;
-  p->timer = socket_.clock_.set_timeout(p->timeout_ms, [this, alive, weak] {
-    auto push = weak.lock();
-    if (alive.expired() || !push) return;
-    push->timer = 0;
-    awaiting_.erase(push->ref);
-    std::erase(buffer_, push);
-    if (push->handler) push->handler(reply_result{"timeout", nlohmann::json::object(), push->ref});
-  });
+void channel::start_timeout(pending_push& p) {
+  if (p.timer) socket_.clock_.clear_timeout(p.timer);
+  p.ref = socket_.make_ref();
+  // A pointer and a number, kept in the callback itself: no allocation per push. A channel
+  // that goes away disarms its pushes' timers first (disarm_pushes).
+  p.timer = socket_.clock_.set_timeout(p.timeout_ms, [this, id = p.id] { push_timed_out(id); });
 }
 
-void channel::send_push(std::shared_ptr<pending_push> p) {
+void channel::push_timed_out(std::uint64_t id) {
+  pending_push push;
+  auto take = [&](std::vector<pending_push>& from) {
+    auto it = std::find_if(from.begin(), from.end(), [id](const pending_push& p) { return p.id == id; });
+    if (it == from.end()) return false;
+    push = std::move(*it);
+    from.erase(it);
+    return true;
+  };
+  if (!take(awaiting_) && !take(buffer_)) return;
+  push.timer = 0;
+  if (push.handler) push.handler(reply_result{"timeout", nlohmann::json::object(), push.ref});
+}
+
+void channel::disarm_pushes() noexcept {
+  for (auto& p : awaiting_)
+    if (p.timer) socket_.clock_.disarm(p.timer);
+  for (auto& p : buffer_)
+    if (p.timer) socket_.clock_.disarm(p.timer);
+}
+
+std::string channel::send_push(pending_push p) {
   start_timeout(p);
-  awaiting_[p->ref] = p;
+  awaiting_.push_back(std::move(p));
+  pending_push& sent = awaiting_.back();
+  std::string ref = sent.ref;
   // A push is sent once (phoenix.js only resends joins): its event and payload move into
-  // the frame, whose copy in the sent log is the one kept.
-  socket_.send_frame(protocol::make_push(topic_, std::move(p->event), std::move(p->payload),
-                                         join_ref_, p->ref));
+  // the frame, whose copy in the sent log is the one kept. The frame is protocol::make_push's,
+  // built in place.
+  socket_.send_frame(protocol::frame{join_ref_, sent.ref, topic_, std::move(sent.event),
+                                     std::move(sent.payload)});
+  return ref;
 }
 
 std::string channel::push(std::string event, nlohmann::json payload, reply_handler on_reply,
                           std::optional<std::int64_t> timeout_ms) {
-  auto p = std::make_shared<pending_push>();
-  p->event = std::move(event);
-  p->payload = std::move(payload);
-  p->handler = std::move(on_reply);
-  p->timeout_ms = timeout_ms.value_or(socket_.options().timeout_ms);
-  if (can_push()) {
-    send_push(p);
-  } else {
-    // Buffered until the join succeeds; the ref taken now is replaced when it is sent.
-    start_timeout(p);
-    buffer_.push_back(p);
-  }
-  return p->ref;
+  pending_push p;
+  p.event = std::move(event);
+  p.payload = std::move(payload);
+  p.handler = std::move(on_reply);
+  p.timeout_ms = timeout_ms.value_or(socket_.options().timeout_ms);
+  p.id = ++pushes_;
+  if (can_push()) return send_push(std::move(p));
+  // Buffered until the join succeeds; the ref taken now is replaced when it is sent.
+  start_timeout(p);
+  buffer_.push_back(std::move(p));
+  return buffer_.back().ref;
 }
 
 void channel::leave() {
@@ -173,10 +211,10 @@ void channel::trigger_error() {
 void channel::trigger_close() {
   cancel_rejoin();
   state_ = channel_state::closed;
-  for (auto& [ref, p] : awaiting_)
-    if (p->timer) socket_.clock_.clear_timeout(p->timer);
+  for (auto& p : awaiting_)
+    if (p.timer) socket_.clock_.clear_timeout(p.timer);
   for (auto& p : buffer_)
-    if (p->timer) socket_.clock_.clear_timeout(p->timer);
+    if (p.timer) socket_.clock_.clear_timeout(p.timer);
   awaiting_.clear();
   buffer_.clear();
   auto cb = cb_.on_close;
@@ -188,8 +226,9 @@ void channel::handle_reply(protocol::frame& f) {
   // What protocol::reply::from_frame accepts ({"status": "ok"|"error", "response": {…}})
   // gives the same result as the fallback for other shapes, which phoenix.js does not
   // check either: the status when it is a string, else "error", and the response as sent.
-  reply_result r;
-  r.ref = f.ref.value_or("");
+  // The response starts null, not as the empty object a default reply_result allocates:
+  // it is replaced just below (the frame's, or an empty object when it has none).
+  reply_result r{std::string(), nlohmann::json(), f.ref.value_or("")};
   const nlohmann::json& payload = f.payload;
   const auto status = payload.find("status");
   r.status = status != payload.end() && status->is_string()
@@ -207,6 +246,8 @@ void channel::handle_reply(protocol::frame& f) {
   if (const auto response = f.payload.find("response"); response != f.payload.end()) {
     lent.from = &*response;
     r.response = std::move(*response);
+  } else {
+    r.response = nlohmann::json::object();
   }
   if (join_pending_ && r.ref == join_ref_) {
     join_pending_ = false;
@@ -217,7 +258,7 @@ void channel::handle_reply(protocol::frame& f) {
       cancel_rejoin();
       auto pending = std::move(buffer_);
       buffer_.clear();
-      for (auto& p : pending) send_push(p);
+      for (auto& p : pending) send_push(std::move(p));
     } else {
       state_ = channel_state::errored;
       if (socket_.connected()) schedule_rejoin();
@@ -225,13 +266,14 @@ void channel::handle_reply(protocol::frame& f) {
     if (cb_.on_join) cb_.on_join(r);
     return;
   }
-  auto it = awaiting_.find(r.ref);
+  auto it = std::find_if(awaiting_.begin(), awaiting_.end(),
+                         [&r](const pending_push& p) { return p.ref == r.ref; });
   if (it == awaiting_.end()) return;
-  auto p = it->second;
+  pending_push p = std::move(*it);
   awaiting_.erase(it);
-  if (p->timer) socket_.clock_.clear_timeout(p->timer);
-  p->timer = 0;
-  if (p->handler) p->handler(r);
+  if (p.timer) socket_.clock_.clear_timeout(p.timer);
+  p.timer = 0;
+  if (p.handler) p.handler(r);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -242,6 +284,10 @@ channel_client::channel_client(transport& t, virtual_clock& clock, socket_option
 
 channel_client::~channel_client() {
   *alive_ = false;
+  // The pushes' timers outlive the channels, doing nothing (as phoenix.js's would find
+  // nothing to do).
+  for (auto& ch : channels_) ch->disarm_pushes();
+  for (auto& ch : graveyard_) ch->disarm_pushes();
   if (heartbeat_timer_) clock_.clear_timeout(heartbeat_timer_);
   if (reconnect_timer_) clock_.clear_timeout(reconnect_timer_);
 }
@@ -395,8 +441,9 @@ void channel_client::sweep() {
   if (dispatching_ > 0) return;
   detail::trim_log(received_, opts_.log_limit);  // no frame holds a slot in it now
   for (auto& ch : graveyard_) {
-    for (auto& [ref, p] : ch->awaiting_)
-      if (p->timer) clock_.clear_timeout(p->timer);
+    for (auto& p : ch->awaiting_)
+      if (p.timer) clock_.clear_timeout(p.timer);
+    ch->disarm_pushes();  // the buffered ones
     if (ch->join_timer_) clock_.clear_timeout(ch->join_timer_);
     if (ch->rejoin_timer_) clock_.clear_timeout(ch->rejoin_timer_);
   }
@@ -423,7 +470,8 @@ void channel_client::handle_frame(protocol::frame frame) {
   // The log keeps arrival order even when handling this frame receives more: its place is
   // taken now and filled once the frame is handled (the vector may move meanwhile).
   const std::size_t slot = received_.size();
-  received_.emplace_back();
+  // A null payload: a default frame's empty object would be allocated only to be replaced.
+  received_.push_back(protocol::frame{std::nullopt, std::nullopt, {}, {}, nlohmann::json()});
   struct fill {
     std::vector<protocol::frame>& log;
     std::size_t at;
@@ -444,7 +492,7 @@ void channel_client::handle_frame(protocol::frame frame) {
   }
   // Every channel on the topic is a member, except that lifecycle frames with another
   // join_ref are stale for it.
-  for (channel* ch : channels()) {
+  for (channel* ch : channel_list(channels_)) {
     if (ch->topic_ != f->topic) continue;
     if (f->join_ref && *f->join_ref != ch->join_ref_ && is_lifecycle(f->event)) continue;
     if (f->event == protocol::events::reply) {

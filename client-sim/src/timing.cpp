@@ -17,26 +17,34 @@ using protocol::client_profile;
 virtual_clock::timer_id virtual_clock::set_timeout(millis delay, std::function<void()> fn) {
   const timer_id id = next_id_++;
   const millis due = now_ + std::max<millis>(delay, 0);
-  timers_.emplace(std::make_pair(due, id), std::move(fn));
-  due_.emplace(id, due);
+  // Before every timer due at the same time or earlier (all have smaller ids).
+  auto at = std::partition_point(timers_.begin(), timers_.end(),
+                                 [due](const timer& t) { return t.due > due; });
+  timers_.insert(at, timer{due, id, std::move(fn)});
   return id;
 }
 
+virtual_clock::timer* virtual_clock::find(timer_id id) noexcept {
+  // From the back: the timers cleared most are the soonest due (pushes, debounces).
+  for (auto it = timers_.rbegin(); it != timers_.rend(); ++it)
+    if (it->id == id) return &*it;
+  return nullptr;
+}
+
 void virtual_clock::clear_timeout(timer_id id) noexcept {
-  auto it = due_.find(id);
-  if (it == due_.end()) return;
-  timers_.erase(std::make_pair(it->second, id));
-  due_.erase(it);
+  if (timer* t = find(id)) timers_.erase(timers_.begin() + (t - timers_.data()));
+}
+
+void virtual_clock::disarm(timer_id id) noexcept {
+  if (timer* t = find(id)) t->fn = nullptr;
 }
 
 void virtual_clock::advance(millis d) {
   const millis until = now_ + std::max<millis>(d, 0);
-  while (!timers_.empty() && timers_.begin()->first.first <= until) {
-    auto it = timers_.begin();
-    now_ = std::max(now_, it->first.first);
-    auto fn = std::move(it->second);
-    due_.erase(it->first.second);
-    timers_.erase(it);
+  while (!timers_.empty() && timers_.back().due <= until) {
+    now_ = std::max(now_, timers_.back().due);
+    auto fn = std::move(timers_.back().fn);
+    timers_.pop_back();
     if (fn) fn();
   }
   now_ = until;
@@ -44,7 +52,7 @@ void virtual_clock::advance(millis d) {
 
 bool virtual_clock::run_next() {
   if (timers_.empty()) return false;
-  advance(timers_.begin()->first.first - now_);
+  advance(timers_.back().due - now_);
   return true;
 }
 

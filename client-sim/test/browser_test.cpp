@@ -555,6 +555,44 @@ TEST_F(browser_fixture, ClickSendsTheBindingsPushAndAppliesTheReply) {
   EXPECT_FALSE(b->find("#b").has_attribute("data-phx-ref"));
 }
 
+// With keep_effects off the result holds no effects, and what goes out is the same: the
+// payloads move into the pushes, the sent events are logged as before.
+TEST_F(browser_fixture, ResultsWithoutEffectsSendTheSamePushes) {
+  t.on("phx_join",
+       {sim::reply_ok({{"rendered",
+                        rendered({"<button id=\"b\" phx-click=\"go\" phx-value-n=\"1\">x</button>"
+                                  "<button id=\"d\" phx-click=\"slow\" phx-debounce=\"100\">y</button>"
+                                  "<span id=\"none\">z</span>"})}})});
+  t.on("event", {sim::reply_ok()}, true);
+  start(client_profile::v0_20);
+  EXPECT_TRUE(b->keeps_effects());
+  auto status = b->status_of_view("phx-main");
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(status->container, b->view("phx-main")->container);
+  EXPECT_TRUE(status->joined);
+  EXPECT_FALSE(b->status_of_view("phx-other").has_value());
+  auto kept = b->click(b->find("#b"));
+  ASSERT_EQ(kept.effects.size(), 1u);
+  EXPECT_EQ(kept.effects[0].payload["event"], "go");
+  b->set_keep_effects(false);
+  auto lean = b->click(b->find("#b"));
+  EXPECT_TRUE(lean.effects.empty());
+  auto debounced = b->click(b->find("#d"));
+  EXPECT_TRUE(debounced.effects.empty());
+  auto missing = b->click(b->find("#none"));
+  EXPECT_TRUE(missing.missing.has_value());
+  b->advance(100);
+  auto ev = sent("event");
+  ASSERT_EQ(ev.size(), 3u);
+  EXPECT_EQ(ev[1].payload, ev[0].payload);
+  EXPECT_EQ(ev[1].payload, kept.effects[0].payload);
+  EXPECT_EQ(ev[2].payload["event"], "slow");
+  auto logged = b->sent_events("phx-main");
+  ASSERT_EQ(logged.size(), 3u);
+  EXPECT_EQ(logged[1].payload, kept.effects[0].payload);
+  EXPECT_EQ(logged[2].payload, ev[2].payload);
+}
+
 TEST_F(browser_fixture, HookRepliesAreDeliveredToTheCaller) {
   t.on("phx_join",
        {sim::reply_ok({{"rendered", rendered({"<div id=\"h\" phx-hook=\"H\">hook</div>"})}})});

@@ -301,6 +301,62 @@ TEST_F(fixture, PushesWaitForTheJoinAndTimeOut) {
   EXPECT_EQ(statuses, std::vector<std::string>{"timeout"});
 }
 
+// Each outstanding push times out or is answered on its own, whatever the order.
+TEST_F(fixture, OutstandingPushesTimeOutAndAreAnsweredEachOnItsOwn) {
+  t.on("phx_join", {sim::reply_ok()});
+  connect();
+  auto& ch = open();
+  ch.join();
+  socket.drain();
+  std::vector<std::string> got;
+  auto note = [&](std::string name) {
+    return [&got, name](const sim::reply_result& r) { got.push_back(name + ":" + r.status); };
+  };
+  ch.push("event", {{"n", "a"}}, note("a"), 100);
+  const std::string b = ch.push("event", {{"n", "b"}}, note("b"), 50);
+  const std::string c = ch.push("event", {{"n", "c"}}, note("c"), 100);
+  ASSERT_EQ(sent("event").size(), 3u);
+  t.push(lvh::protocol::make_reply(sent("event")[2], {lvh::protocol::reply_status::ok, json::object(), json::object()}));
+  socket.drain();
+  clock.advance(50);
+  EXPECT_EQ(got, (std::vector<std::string>{"c:ok", "b:timeout"}));
+  clock.advance(50);
+  EXPECT_EQ(got, (std::vector<std::string>{"c:ok", "b:timeout", "a:timeout"}));
+  // A late reply to a push that timed out finds nothing.
+  t.push(lvh::protocol::make_reply(sent("event")[1], {lvh::protocol::reply_status::ok, json::object(), json::object()}));
+  socket.drain();
+  EXPECT_EQ(got.size(), 3u);
+  EXPECT_EQ(sent("event")[1].ref, b);
+  EXPECT_EQ(sent("event")[2].ref, c);
+}
+
+// A push's timer outlives its channel and its socket: it stays set and finds nothing to do.
+TEST(ChannelClientTimers, PushTimersOutliveTheirChannelAndSocket) {
+  sim::scripted_transport t;
+  sim::virtual_clock clock;
+  int timeouts = 0;
+  {
+    sim::channel_client socket{t, clock};
+    t.on("phx_join", {sim::reply_ok()});
+    ASSERT_TRUE(socket.connect({"ws://h/live/websocket?vsn=2.0.0", "", ""}));
+    auto& joined = socket.open_channel("lv:a", {});
+    joined.join();
+    socket.drain();
+    ASSERT_EQ(joined.state(), sim::channel_state::joined);
+    joined.push("event", {{"n", 1}}, [&](const sim::reply_result&) { ++timeouts; }, 100);
+    // Never joined: its push is buffered; the channel is removed without a leave.
+    auto& waiting = socket.open_channel("lv:b", {});
+    waiting.push("event", {{"n", 2}}, [&](const sim::reply_result&) { ++timeouts; }, 50);
+    socket.remove(waiting);
+    socket.drain();  // sweeps the removed channel
+  }
+  EXPECT_EQ(clock.pending(), 2u);
+  EXPECT_EQ(clock.next_due(), 50);
+  clock.advance(1000);
+  EXPECT_EQ(timeouts, 0);
+  EXPECT_EQ(clock.pending(), 0u);
+}
+
 TEST_F(fixture, LeaveClosesAtOnce) {
   t.on("phx_join", {sim::reply_ok()});
   connect();

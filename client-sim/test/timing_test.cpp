@@ -70,6 +70,36 @@ TEST(virtual_clock, next_due_is_the_earliest_pending_timer) {
   EXPECT_EQ(c.next_due(), std::nullopt);
 }
 
+TEST(virtual_clock, a_disarmed_timer_stays_set_and_does_nothing) {
+  sim::virtual_clock c;
+  std::vector<int> ran;
+  const auto first = c.set_timeout(10, [&] { ran.push_back(1); });
+  const auto second = c.set_timeout(20, [&] { ran.push_back(2); });
+  c.disarm(first);
+  c.disarm(12345);  // unknown: nothing happens
+  EXPECT_EQ(c.pending(), 2u);
+  EXPECT_EQ(c.next_due(), 10);
+  ASSERT_TRUE(c.run_next());  // stops at the disarmed timer's time
+  EXPECT_EQ(c.now(), 10);
+  EXPECT_TRUE(ran.empty());
+  c.disarm(second);
+  c.clear_timeout(second);  // a disarmed timer can still be cleared
+  EXPECT_EQ(c.pending(), 0u);
+  EXPECT_FALSE(c.run_next());
+}
+
+TEST(virtual_clock, clearing_keeps_the_order_of_the_rest) {
+  sim::virtual_clock c;
+  std::vector<int> ran;
+  std::vector<sim::virtual_clock::timer_id> ids;
+  for (int i = 0; i < 6; ++i) ids.push_back(c.set_timeout(10 * (i % 3), [&ran, i] { ran.push_back(i); }));
+  c.clear_timeout(ids[4]);
+  c.clear_timeout(ids[0]);
+  c.clear_timeout(ids[0]);  // already gone
+  c.advance(100);
+  EXPECT_EQ(ran, (std::vector<int>{3, 1, 2, 5}));
+}
+
 TEST(rate_limiter, no_attribute_fires_at_once) {
   fixture f(R"(<button id="b">x</button>)");
   sim::virtual_clock c;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
 #include <string>
 
@@ -18,6 +19,13 @@ TEST(Transport, EncodeStrictRefusesWhatCannotTravel) {
     EXPECT_THROW(encode_strict(f), transport_error);
     f.payload = {{"a", value::binary({1, 2, 3})}};
     EXPECT_THROW(encode_strict(f), transport_error);
+    f.payload = {{"a", value::binary({1, 2, 3}, 7)}};  // with a subtype: no null written
+    EXPECT_THROW(encode_strict(f), transport_error);
+    f.payload = {{"a", -std::numeric_limits<double>::infinity()}};
+    EXPECT_THROW(encode_strict(f), transport_error);
+    // What may look like a mark but is fine travels as encode writes it.
+    f.payload = {{"a", nullptr}, {"bytes", "\xef\xbf\xbd"}, {"n", 1.5}};
+    EXPECT_EQ(encode_strict(f), protocol::encode(f));
     f.payload = value::object();
     f.payload[std::string("k\xff")] = 1;
     EXPECT_THROW(encode_strict(f), transport_error);

@@ -138,10 +138,8 @@ void in_process_transport::send_frame(const protocol::frame& f) {
 }
 
 std::vector<protocol::frame> in_process_transport::receive_frames() {
-  std::vector<protocol::frame> out;
-  if (!client_) return out;
-  while (auto f = client_->receive()) out.push_back(std::move(*f));
-  return out;
+  if (!client_) return {};
+  return client_->receive_all();
 }
 
 void in_process_transport::pump() { sched_.run_until_idle(); }

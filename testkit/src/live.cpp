@@ -161,13 +161,52 @@ void session::observe_sent(const std::string& text) {
   if (auto f = protocol::decode(text)) observe_sent(*f);
 }
 
+void recent_events::add(std::string_view ref, std::string_view topic, std::string_view event) {
+  if (size_ == capacity) {
+    head_ = (head_ + 1) % capacity;
+    --size_;
+  }
+  entry& e = at(size_++);
+  e.ref.assign(ref);
+  e.topic.assign(topic);
+  e.event.assign(event);
+}
+
+std::size_t recent_events::find(std::string_view ref, std::string_view topic) const noexcept {
+  for (std::size_t i = 0; i < size_; ++i) {
+    const entry& e = at(i);
+    if (e.ref == ref && e.topic == topic) return i;
+  }
+  return std::string_view::npos;
+}
+
+void recent_events::erase(std::size_t i) noexcept {
+  if (i >= size_) return;
+  if (i == 0) {
+    head_ = (head_ + 1) % capacity;
+  } else {
+    // The later ones move up a place; the freed entry (its buffers) goes last, for reuse.
+    for (std::size_t k = i; k + 1 < size_; ++k) std::swap(at(k), at(k + 1));
+  }
+  --size_;
+}
+
+namespace {
+// The string `key` of an object, or null (a missing key, another type, not an object).
+const std::string* string_field(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return nullptr;
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
+}
+}  // namespace
+
 void session::observe_sent(const protocol::frame& f) {
   if (f.event != "event" || !f.ref) return;
-  if (f.payload.is_object() && f.payload.value("type", "") == "form") ++form_events_sent;
-  std::string name = f.payload.is_object() ? f.payload.value("event", "") : std::string();
-  sent_events.push_back({*f.ref, f.topic, std::move(name)});
+  if (const std::string* type = string_field(f.payload, "type"); type && *type == "form")
+    ++form_events_sent;
+  const std::string* name = string_field(f.payload, "event");
   // Replies come within the action that sent the event: a few recent ones suffice.
-  if (sent_events.size() > 64) sent_events.pop_front();
+  sent_events.add(*f.ref, f.topic, name ? std::string_view(*name) : std::string_view());
 }
 
 void session::observe(const std::string& text) {
@@ -180,33 +219,7 @@ void session::observe(const std::string& text) {
   if (auto f = protocol::decode(text)) observe(*f);
 }
 
-void session::observe(const protocol::frame& frame) {
-  const protocol::frame* f = &frame;
-  if (!sent_events.empty() && f->event == "phx_reply" && f->ref) {
-    auto it = std::find_if(sent_events.begin(), sent_events.end(), [&](const sent_event& e) {
-      return e.ref == *f->ref && e.topic == f->topic;
-    });
-    const auto& p = f->payload;
-    // A reply map travels as the diff's "r"; most replies have none (checked before parsing).
-    const auto has_r = [](const nlohmann::json& resp) {
-      if (!resp.is_object()) return false;
-      auto d = resp.find("diff");
-      return d != resp.end() && d->is_object() && d->contains("r");
-    };
-    const auto status_ok = [&p] {
-      auto st = p.find("status");
-      return st != p.end() && st->is_string() && st->get_ref<const std::string&>() == "ok";
-    };
-    auto resp = p.is_object() ? p.find("response") : p.end();
-    if (it != sent_events.end() && p.is_object() && status_ok() && resp != p.end() && has_r(*resp)) {
-      auto reply = protocol::event_reply::from_json(*resp);
-      if (reply && reply->diff && reply->diff->is_object() && reply->diff->contains("r")) {
-        std::string id = f->topic.rfind("lv:", 0) == 0 ? f->topic.substr(3) : f->topic;
-        replies.push_back({std::move(id), it->event, (*reply->diff)["r"]});
-      }
-    }
-    if (it != sent_events.end()) sent_events.erase(it);
-  }
+void session::observe(const protocol::frame& f) {
   auto add = [&](nav::kind k, const nlohmann::json& j) {
     if (!j.is_object() || !j.contains("to") || !j["to"].is_string()) return;
     nav n{k, j["to"].get<std::string>(), std::nullopt};
@@ -216,20 +229,47 @@ void session::observe(const protocol::frame& frame) {
     redirects.push_back(n);
     action_redirects.push_back(std::move(n));
   };
-  const auto& p = f->payload;
-  if (f->event == "phx_reply") {
-    auto resp = p.is_object() ? p.find("response") : p.end();
-    if (resp == p.end() || !resp->is_object()) return;
-    const auto& r = *resp;
-    if (auto to = r.find("live_redirect"); to != r.end()) add(nav::kind::live_redirect, *to);
-    if (auto to = r.find("redirect"); to != r.end()) add(nav::kind::redirect, *to);
-  } else if (f->event == "live_redirect") {
-    add(nav::kind::live_redirect, p);
-  } else if (f->event == "redirect") {
-    add(nav::kind::redirect, p);
-  } else if (f->event == "phx_error") {
-    crashed_topics.insert(f->topic);
+  const auto& p = f.payload;
+  if (f.event != protocol::events::reply) {
+    if (f.event == "live_redirect") {
+      add(nav::kind::live_redirect, p);
+    } else if (f.event == "redirect") {
+      add(nav::kind::redirect, p);
+    } else if (f.event == protocol::events::error) {
+      crashed_topics.insert(f.topic);
+    }
+    return;
   }
+  const nlohmann::json* resp = nullptr;
+  if (p.is_object())
+    if (auto it = p.find("response"); it != p.end()) resp = &*it;
+  if (!sent_events.empty() && f.ref) {
+    const std::size_t sent = sent_events.find(*f.ref, f.topic);
+    if (sent != std::string_view::npos) {
+      // A reply map travels as the diff's "r"; most replies have none (checked before parsing).
+      const auto has_r = [](const nlohmann::json& r) {
+        if (!r.is_object()) return false;
+        auto d = r.find("diff");
+        return d != r.end() && d->is_object() && d->contains("r");
+      };
+      const auto status_ok = [&p] {
+        auto st = p.find("status");
+        return st != p.end() && st->is_string() && st->get_ref<const std::string&>() == "ok";
+      };
+      if (resp && has_r(*resp) && status_ok()) {
+        auto reply = protocol::event_reply::from_json(*resp);
+        if (reply && reply->diff && reply->diff->is_object() && reply->diff->contains("r")) {
+          std::string id = f.topic.rfind("lv:", 0) == 0 ? f.topic.substr(3) : f.topic;
+          replies.push_back({std::move(id), sent_events.event(sent), (*reply->diff)["r"]});
+        }
+      }
+      sent_events.erase(sent);
+    }
+  }
+  if (!resp || !resp->is_object()) return;
+  const auto& r = *resp;
+  if (auto to = r.find("live_redirect"); to != r.end()) add(nav::kind::live_redirect, *to);
+  if (auto to = r.find("redirect"); to != r.end()) add(nav::kind::redirect, *to);
 }
 
 void session::collect() {
@@ -390,10 +430,23 @@ std::string view::describe() const {
   return s;
 }
 
+namespace {
+// view_element::describe() appended to `out`.
+void append_description(std::string& out, const view_element& e) {
+  out += "element(";
+  out += sim::inspect_string(e.selector);
+  if (!e.filter.empty()) {
+    out += ", ";
+    out += e.filter.describe();
+  }
+  out += ')';
+}
+}  // namespace
+
 std::string view_element::describe() const {
-  std::string s = "element(" + sim::inspect_string(selector);
-  if (!filter.empty()) s += ", " + filter.describe();
-  return s + ")";
+  std::string s;
+  append_description(s, *this);
+  return s;
 }
 
 sim::browser& browser_of(const view& v) { return *v.session().browser; }
@@ -414,7 +467,7 @@ void take_in_pending(session& s) {
 dom::node& container_of(const view& v) {
   session& s = v.session();
   take_in_pending(s);
-  auto info = s.browser->view(v.id());
+  auto info = s.browser->status_of_view(v.id());
   if (!info || !info->container) {
     std::string msg = v.describe() + " is no longer on the page";
     if (!s.redirects.empty()) msg += " (the page redirected to " + s.redirects.back().to + ")";
@@ -440,17 +493,41 @@ redirect to_redirect(session& s, const detail::nav& n) {
 // redirect it caused. A redirect ends the tab (LiveViewTest's proxy stops), unless `keep_tab`
 // (the caller navigates on purpose and takes the page it lands on). `resolved`: the caller
 // has just looked the view up (container_of), so the page is settled already.
-template <class Fn>
-render_result perform(const view& v, std::string what, Fn&& act, bool keep_tab = false,
+// What an action on an element is called in messages ("click on element(\"#b\")"), written
+// into the session's last_action in place: its buffer is reused from one action to the next.
+struct element_action {
+  std::string_view kind;
+  const view_element& e;
+};
+
+void describe_into(std::string& out, std::string what) { out = std::move(what); }
+void describe_into(std::string& out, const element_action& a) {
+  out.assign(a.kind);
+  out += " on ";
+  append_description(out, a.e);
+}
+
+template <class What, class Fn>
+render_result perform(const view& v, What&& what, Fn&& act, bool keep_tab = false,
                       bool resolved = false) {
   session& s = v.session();
   if (!resolved) (void)container_of(v);
   s.collect();
   s.action_redirects.clear();
   s.crashed_topics.clear();
-  s.last_action = std::move(what);
+  describe_into(s.last_action, std::forward<What>(what));
   std::optional<redirect> link_to;
-  act(*s.browser, link_to);
+  {
+    // Results are read for missing and skipped only: the effects' payloads move into the
+    // pushes rather than being copied.
+    struct keep_effects_guard {
+      sim::browser& b;
+      bool was;
+      ~keep_effects_guard() { b.set_keep_effects(was); }
+    } guard{*s.browser, s.browser->keeps_effects()};
+    s.browser->set_keep_effects(false);
+    act(*s.browser, link_to);
+  }
   s.collect();
   if (!s.action_redirects.empty()) {
     redirect r = to_redirect(s, s.action_redirects.front());
@@ -461,7 +538,7 @@ render_result perform(const view& v, std::string what, Fn&& act, bool keep_tab =
     if (!keep_tab) s.stop();
     return std::move(*link_to);
   }
-  auto info = s.browser->view(v.id());
+  auto info = s.browser->status_of_view(v.id());
   if (info && !info->joined) {
     std::string msg = v.describe() + " crashed (the server sent phx_error); see the server log";
     if (!s.browser->errors().empty()) msg += "; client: " + s.browser->errors().back();
@@ -561,8 +638,8 @@ std::string absolute(const conn& c, std::string_view path) {
   return base + std::string(path);
 }
 
-std::string event_description(std::string_view kind, const view_element& e) {
-  return std::string(kind) + " on " + e.describe();
+element_action event_description(std::string_view kind, const view_element& e) {
+  return {kind, e};
 }
 
 using act_fn = std::function<sim::dispatch_result(sim::browser&, dom::node&)>;

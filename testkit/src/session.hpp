@@ -8,6 +8,7 @@
 #include <lvh/testkit/connection.hpp>
 #include <lvh/testkit/live.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -15,6 +16,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -69,6 +71,33 @@ class observing_transport final : public sim::transport {
   session& owner_;
 };
 
+/// The last 64 events sent (ref, topic, event name), oldest first. The entries' strings keep
+/// their buffers from one event to the next: no allocation per event.
+class recent_events {
+ public:
+  static constexpr std::size_t capacity = 64;
+  bool empty() const noexcept { return size_ == 0; }
+  std::size_t size() const noexcept { return size_; }
+  /// Appends one; past capacity, the oldest goes.
+  void add(std::string_view ref, std::string_view topic, std::string_view event);
+  /// The oldest entry with this ref and topic, or npos.
+  std::size_t find(std::string_view ref, std::string_view topic) const noexcept;
+  const std::string& event(std::size_t i) const noexcept { return at(i).event; }
+  void erase(std::size_t i) noexcept;
+
+ private:
+  struct entry {
+    std::string ref;
+    std::string topic;
+    std::string event;
+  };
+  entry& at(std::size_t i) noexcept { return ring_[(head_ + i) % capacity]; }
+  const entry& at(std::size_t i) const noexcept { return ring_[(head_ + i) % capacity]; }
+  std::array<entry, capacity> ring_;
+  std::size_t head_ = 0;
+  std::size_t size_ = 0;
+};
+
 struct nav {
   enum class kind : unsigned char { patch, live_redirect, redirect };
   kind what = kind::patch;
@@ -117,13 +146,7 @@ struct session : std::enable_shared_from_this<session> {
   std::set<std::string> crashed_topics;
   std::deque<sim::pushed_event> pushes;
   std::deque<sim::hook_reply> replies;  // {:reply, map, socket} of any event, as LiveViewTest
-  // Events sent lately (ref, topic, event name): their replies may carry a reply map.
-  struct sent_event {
-    std::string ref;
-    std::string topic;
-    std::string event;
-  };
-  std::deque<sent_event> sent_events;
+  recent_events sent_events;  // their replies may carry a reply map
   std::string last_action;
   bool stopped = false;
   // Nodes the testkit took out of the page again (extra form fields): kept alive, so no new

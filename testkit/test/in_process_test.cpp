@@ -79,6 +79,25 @@ TEST(InProcessTransport, TakesConnectParamsFromTheUrlAndTheSessionFromTheCookie)
   EXPECT_FALSE(t.is_open());
 }
 
+// Frames mode: what the server sent comes out in order, all of it at once, as frames.
+TEST(InProcessTransport, FramesModeReceivesEveryFrameInOrder) {
+  auto server = test::make_server();
+  in_process_transport t(server->endpoint(), server->scheduler(), ref::in_process_client::mode::frames);
+  ASSERT_TRUE(t.moves_frames());
+  ASSERT_TRUE(t.connect({"ws://127.0.0.1:4000/live/websocket?vsn=2.0.0", "http://127.0.0.1:4000", ""}));
+  EXPECT_TRUE(t.receive_frames().empty());
+  for (const char* ref : {"1", "2", "3"})
+    t.send_frame(protocol::frame{std::nullopt, ref, "phoenix", "heartbeat", nlohmann::json::object()});
+  t.pump();
+  auto frames = t.receive_frames();
+  ASSERT_EQ(frames.size(), 3u);
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    EXPECT_EQ(frames[i].event, "phx_reply");
+    EXPECT_EQ(frames[i].ref, std::to_string(i + 1));
+  }
+  EXPECT_TRUE(t.receive_frames().empty());
+}
+
 TEST(InProcessTransport, AdvanceMovesTheSchedulerClock) {
   auto server = test::make_server();
   in_process_transport t(server->endpoint(), server->scheduler());

@@ -1,5 +1,6 @@
 // The LiveViewTest API end to end against small views on the in-process reference runtime.
 #include "test_views.hpp"
+#include "../src/session.hpp"
 
 #include <lvh/testkit/gtest.hpp>
 #include <lvh/sim/errors.hpp>
@@ -22,6 +23,35 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 using ::testing::Not;
+
+// The events whose replies the testkit watches for: the newest 64, oldest first, any of them
+// taken out by ref and topic.
+TEST(RecentEvents, KeepTheNewestInOrderAndTakeAnyOut) {
+  detail::recent_events r;
+  EXPECT_TRUE(r.empty());
+  for (int i = 0; i < 70; ++i) r.add(std::to_string(i), i % 2 ? "lv:b" : "lv:a", "e" + std::to_string(i));
+  EXPECT_EQ(r.size(), detail::recent_events::capacity);
+  EXPECT_EQ(r.find("5", "lv:b"), std::string_view::npos);  // dropped: too old
+  EXPECT_EQ(r.find("7", "lv:a"), std::string_view::npos);  // another topic
+  const auto oldest = r.find("6", "lv:a");
+  ASSERT_EQ(oldest, 0u);
+  EXPECT_EQ(r.event(oldest), "e6");
+  const auto middle = r.find("30", "lv:a");
+  ASSERT_EQ(middle, 24u);
+  r.erase(middle);
+  EXPECT_EQ(r.find("30", "lv:a"), std::string_view::npos);
+  EXPECT_EQ(r.event(r.find("31", "lv:b")), "e31");
+  EXPECT_EQ(r.find("31", "lv:b"), 24u);
+  r.erase(r.find("6", "lv:a"));
+  EXPECT_EQ(r.size(), detail::recent_events::capacity - 2);
+  EXPECT_EQ(r.event(0), "e7");
+  r.add("70", "lv:a", "e70");
+  r.add("71", "lv:a", "e71");
+  r.add("72", "lv:a", "e72");  // full again: e7 goes
+  EXPECT_EQ(r.event(0), "e8");
+  EXPECT_EQ(r.event(r.size() - 1), "e72");
+  EXPECT_EQ(r.find("69", "lv:b"), r.size() - 4);
+}
 
 void expect_id(const std::function<void()>& fn, const char* id) {
   try {

@@ -135,6 +135,11 @@ class browser {
   bool forward();
 
   // -- user actions (each settles before returning) -----------------------------------------
+  /// Whether the actions below return their effects (the default). Off, the effects'
+  /// payloads move into the pushes instead of being copied, and a result holds only
+  /// `missing` and `skipped`: for a caller that reads nothing else (the testkit).
+  void set_keep_effects(bool keep) noexcept { keep_effects_ = keep; }
+  bool keeps_effects() const noexcept { return keep_effects_; }
   dispatch_result click(dom::node& el);
   /// The user types `value` into a control (or, for checkboxes/radios, ticks it when
   /// value is set) and the input event fires; nullopt: fire with what the control holds.
@@ -186,6 +191,13 @@ class browser {
   std::string view_html(std::string_view view_id) const;
   std::vector<view_info> views() const;
   std::optional<view_info> view(std::string_view id) const;
+  /// view(id)'s container and joined flag without the rest (no strings built), for callers
+  /// that ask on every action.
+  struct view_status {
+    dom::node* container = nullptr;
+    bool joined = false;
+  };
+  std::optional<view_status> status_of_view(std::string_view id) const;
   std::optional<view_info> main_view() const;
   /// Exactly one element in the document (find.hpp rules; usage_error otherwise).
   dom::node& find(std::string_view selector, const text_filter& filter = {});
@@ -282,11 +294,19 @@ class browser {
 
   /// What the bindings read and update: this page's document, form and interaction state.
   binding_context context();
+  void fill_context(binding_context& ctx);
   dispatch_result act(dom::node* el, const action& a, std::string_view event_type);
   void run_effects(const dispatch_result& r);
+  /// run_effects, the payloads moved into the pushes; `r` holds no effects afterwards.
+  void consume_effects(dispatch_result& r);
   void show_feedback(const std::vector<const dom::node*>& controls);
   /// `then` runs with the push's ok reply, after the reply is applied.
-  void push_effect(const effect& e, std::function<void(const reply_result&)> then = nullptr);
+  void push_effect(const effect& e, std::function<void(const reply_result&)> then = nullptr) {
+    push_effect(e, e.payload, std::move(then));
+  }
+  /// The same with `payload` in place of e.payload (which it may have been moved from).
+  void push_effect(const effect& e, nlohmann::json payload,
+                   std::function<void(const reply_result&)> then);
   void set_focus(dom::node* el);
   void note_changed(dom::node& control);
   void forget_removed(patch_report& report);
@@ -328,6 +348,7 @@ class browser {
   // as focused while nothing else is (getActiveElement), until a mouseup on it.
   dom::node* sticky_active_ = nullptr;
   std::function<void()> next_push_replied_;  // run after the reply of the next push
+  bool keep_effects_ = true;
   dom::node* active_element() const;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   struct internals;

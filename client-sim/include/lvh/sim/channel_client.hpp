@@ -104,14 +104,17 @@ class channel {
     std::string event;
     nlohmann::json payload;
     reply_handler handler;
-    std::int64_t timeout_ms;
+    std::int64_t timeout_ms = 0;
     std::string ref;
     virtual_clock::timer_id timer = 0;
+    std::uint64_t id = 0;  // the channel's own count: what its timeout looks it up by
   };
   channel(channel_client& socket, std::string topic, callbacks cb);
   void send_join();
-  void send_push(std::shared_ptr<pending_push> p);
-  void start_timeout(const std::shared_ptr<pending_push>& p);
+  std::string send_push(pending_push p);  // returns the ref it got
+  void start_timeout(pending_push& p);
+  void push_timed_out(std::uint64_t id);
+  void disarm_pushes() noexcept;
   void schedule_rejoin();
   void cancel_rejoin();
   void rejoin();
@@ -131,8 +134,10 @@ class channel {
   virtual_clock::timer_id join_timer_ = 0;
   virtual_clock::timer_id rejoin_timer_ = 0;
   int rejoin_tries_ = 0;
-  std::vector<std::shared_ptr<pending_push>> buffer_;
-  std::map<std::string, std::shared_ptr<pending_push>> awaiting_;  // by ref
+  std::uint64_t pushes_ = 0;
+  std::vector<pending_push> buffer_;
+  // Sent, in order: replies mostly come in that order, so the one looked for is near the front.
+  std::vector<pending_push> awaiting_;
 };
 
 /// The socket (phoenix.js Socket): owns the channels, the ref counter, heartbeats and

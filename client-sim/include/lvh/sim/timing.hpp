@@ -38,6 +38,10 @@ class virtual_clock {
   timer_id set_timeout(millis delay, std::function<void()> fn);
   /// No-op for an unknown or already-run timer.
   void clear_timeout(timer_id id) noexcept;
+  /// The timer stays set (pending(), next_due() and advance() still see it) but does
+  /// nothing when it falls due: for an owner that goes away before its timers do. No-op for
+  /// an unknown or already-run timer.
+  void disarm(timer_id id) noexcept;
   /// Moves the clock forward by `d`, running every timer that falls due, in time order
   /// (timers set by a running timer run too when they fall within the span).
   void advance(millis d);
@@ -48,16 +52,23 @@ class virtual_clock {
   /// When the next timer falls due, if one is set (a test advances exactly that far).
   std::optional<millis> next_due() const noexcept {
     if (timers_.empty()) return std::nullopt;
-    return timers_.begin()->first.first;
+    return timers_.back().due;
   }
   std::size_t pending() const noexcept { return timers_.size(); }
 
  private:
   millis now_ = 0;
   timer_id next_id_ = 1;
-  // (due, id) -> callback: ids grow, so equal due times run in insertion order.
-  std::map<std::pair<millis, timer_id>, std::function<void()>> timers_;
-  std::unordered_map<timer_id, millis> due_;
+  struct timer {
+    millis due;
+    timer_id id;
+    std::function<void()> fn;
+  };
+  timer* find(timer_id id) noexcept;
+  // By (due, id), the latest first, so the next to run is at the back: ids grow, so equal
+  // due times run in insertion order. A few timers are set at a time (a heartbeat, a push or
+  // two, debounces), so a vector beats a tree: no allocation per timer.
+  std::vector<timer> timers_;
 };
 
 /// What `rate_limiter::submit` did with the call.

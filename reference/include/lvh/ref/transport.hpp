@@ -17,6 +17,8 @@
 
 #include <lvh/protocol/frame.hpp>
 
+#include <atomic>
+#include <cstddef>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -80,7 +82,9 @@ private:
     mode mode_;
     mutable std::mutex mutex_;
     std::deque<item> inbox_;
-    bool closed_ = false;
+    // Read without the lock, as the client asks before every send and after every pump.
+    std::atomic<std::size_t> waiting_{0};  // inbox_.size()
+    std::atomic<bool> closed_{false};
 };
 
 // JSON text of a frame, strictly: throws transport_error for payloads that cannot travel as
