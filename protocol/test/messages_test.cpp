@@ -598,6 +598,34 @@ TEST(event_payload, refusals_name_the_key) {
   refused(no_value, message_errc::missing_key, "value");
 }
 
+TEST(event_payload, several_problems_report_the_first_in_key_order) {
+  // type, event, value, cid, uploads, meta: the order the fields are checked in, whatever
+  // order the object holds them in.
+  auto first = [](const json& j) {
+    auto r = event_payload::from_json(j);
+    EXPECT_FALSE(r) << j.dump();
+    return r ? std::string("decoded") : r.error().where;
+  };
+  EXPECT_EQ(first({{"zz", 1}, {"meta", 1}, {"cid", "x"}, {"value", 1}, {"event", 1}}), "type");
+  EXPECT_EQ(first({{"type", "click"}, {"meta", 1}, {"cid", "x"}, {"value", 1}}), "event");
+  EXPECT_EQ(first({{"type", "click"}, {"event", "e"}, {"meta", 1}, {"cid", "x"}, {"value", 1}}),
+            "value");
+  EXPECT_EQ(first({{"type", "click"},
+                   {"event", "e"},
+                   {"meta", 1},
+                   {"cid", 0},
+                   {"value", json::object()}}),
+            "cid");
+  EXPECT_EQ(first({{"type", "click"},
+                   {"event", "e"},
+                   {"value", json::object()},
+                   {"meta", json::object()},
+                   {"uploads", 1}}),
+            "uploads");
+  EXPECT_EQ(first(json::array()), "");
+  EXPECT_EQ(event_payload::from_json(json::array()).error().code, message_errc::not_object);
+}
+
 TEST(event_payload, moving_overload_decodes_what_the_copying_one_does) {
   const std::vector<json> payloads = {
       {{"type", "click"}, {"event", "inc"}, {"value", {{"n", 1}}}, {"cid", 2}},
