@@ -87,9 +87,10 @@ void channel::add_child(const std::shared_ptr<channel>& child) {
     if (dead) child->parent_exited();
 }
 
-std::function<void()> channel::as_message(std::function<void(channel&)> fn) {
+template <class F>
+task channel::as_message(F fn) {
     std::weak_ptr<channel> w = weak_from_this();
-    return [w, fn = std::move(fn)] {
+    return [w = std::move(w), fn = std::move(fn)]() mutable {
         auto self = w.lock();
         if (!self) return;
         std::lock_guard run(self->run_mutex_);
@@ -97,11 +98,15 @@ std::function<void()> channel::as_message(std::function<void(channel&)> fn) {
     };
 }
 
-bool channel::enqueue(std::function<void(channel&)> fn) { return box_.post(as_message(std::move(fn))); }
+template <class F>
+bool channel::enqueue(F fn) {
+    return box_.post(as_message(std::move(fn)));
+}
 
-void channel::guarded(const std::function<void()>& fn) {
+template <class F>
+void channel::guarded(F&& fn) {
     try {
-        fn();
+        std::forward<F>(fn)();
     } catch (const std::exception& e) {
         crash(e.what());
     } catch (...) {
@@ -380,20 +385,26 @@ void channel::do_event(protocol::frame& f) {
 
     if (ev->cid) {
         render_context ctx = make_context();
-        telemetry_metadata md = meta();
-        md.component = *ev->cid;
-        md.event = name;
-        md.params = val;
-        value diff = ep_.telemetry().run(telemetry_event::handle_event, std::move(md), [&] {
+        auto md = [&] {
+            telemetry_metadata m = meta();
+            m.component = *ev->cid;
+            m.event = name;
+            m.params = val;
+            return m;
+        };
+        value diff = ep_.telemetry().run_lazy(telemetry_event::handle_event, md, [&] {
             return renderer_->component_event(*ev->cid, name, val, ctx);
         });
         return handle_changed(&f, std::nullopt, std::move(diff), &ctx);
     }
 
-    telemetry_metadata md = meta();
-    md.event = name;
-    md.params = val;
-    event_result r = ep_.telemetry().run(telemetry_event::handle_event, std::move(md), [&] {
+    auto md = [&] {
+        telemetry_metadata m = meta();
+        m.event = name;
+        m.params = val;
+        return m;
+    };
+    event_result r = ep_.telemetry().run_lazy(telemetry_event::handle_event, md, [&] {
         return view_->handle_event(name, val, *socket_);
     });
     if (r.reply && !r.reply->is_object())
@@ -524,8 +535,7 @@ void channel::patch_from_child(const navigation& nav, value flash) {
 }
 
 value channel::render_diff(render_context& ctx) {
-    telemetry_metadata md = meta();
-    value diff = ep_.telemetry().run(telemetry_event::render, std::move(md), [&] {
+    value diff = ep_.telemetry().run_lazy(telemetry_event::render, [this] { return meta(); }, [&] {
         return renderer_->render(view_->render(*socket_), socket_->assigns(), ctx);
     });
     socket_->reset_temporary_assigns();
@@ -533,11 +543,14 @@ value channel::render_diff(render_context& ctx) {
 }
 
 void channel::call_handle_params(const value& params, const std::string& uri) {
-    telemetry_metadata md = meta();
-    md.params = params;
-    md.uri = uri;
-    ep_.telemetry().run(telemetry_event::handle_params, std::move(md),
-                        [&] { view_->handle_params(params, uri, *socket_); });
+    auto md = [&] {
+        telemetry_metadata m = meta();
+        m.params = params;
+        m.uri = uri;
+        return m;
+    };
+    ep_.telemetry().run_lazy(telemetry_event::handle_params, md,
+                             [&] { view_->handle_params(params, uri, *socket_); });
 }
 
 value channel::route_params(const std::string& url, bool& same_view) {

@@ -90,9 +90,11 @@ private:
 
     // Runs fn as a mailbox message while the channel lives (messages hold it weakly: a
     // channel the connection forgot is gone with its queue).
-    bool enqueue(std::function<void(channel&)> fn);
-    std::function<void()> as_message(std::function<void(channel&)> fn);
-    void guarded(const std::function<void()>& fn);
+    // fn(channel&) as one mailbox message (a single callable: no wrapper around a wrapper).
+    // Templates defined in channel.cpp, their only user.
+    template <class F> bool enqueue(F fn);
+    template <class F> task as_message(F fn);
+    template <class F> void guarded(F&& fn);
 
     void do_join(join_request& req);
     void do_push(protocol::frame& f);
