@@ -244,13 +244,9 @@ join_error::kind kind_of_reason(std::string_view r) {
 
 frame make_frame(std::optional<std::string> join_ref, std::optional<std::string> ref,
                  std::string topic, std::string_view event, json payload) {
-  frame f;
-  f.join_ref = std::move(join_ref);
-  f.ref = std::move(ref);
-  f.topic = std::move(topic);
-  f.event = std::string(event);
-  f.payload = std::move(payload);
-  return f;
+  // Built whole: a default frame's payload would allocate an object only to be replaced.
+  return frame{std::move(join_ref), std::move(ref), std::move(topic), std::string(event),
+               std::move(payload)};
 }
 
 }  // namespace
@@ -807,6 +803,18 @@ frame make_reply(const frame& request, reply_status status, json response) {
   fields.emplace("status", status == reply_status::ok ? "ok" : "error");
   return make_frame(request.join_ref, request.ref, request.topic, events::reply,
                     std::move(payload));
+}
+
+frame make_reply(frame&& request, reply_status status, json response) {
+  frame f;
+  f.join_ref = std::move(request.join_ref);
+  f.ref = std::move(request.ref);
+  f.topic = std::move(request.topic);
+  f.event = events::reply;
+  auto& fields = f.payload.get_ref<json::object_t&>();
+  fields.emplace("response", std::move(response));
+  fields.emplace("status", status == reply_status::ok ? "ok" : "error");
+  return f;
 }
 
 frame make_unmatched_topic_reply(const frame& request) {

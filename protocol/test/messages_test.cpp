@@ -714,6 +714,18 @@ TEST(frame_helpers, put_refs_where_phoenix_does) {
   const json reason = {{"reason", "stale"}};
   EXPECT_EQ(make_reply(join, reply_status::error, reason),
             make_reply(join, reply{reply_status::error, reason, json::object()}));
+  // And the one that takes the request apart: a push with a null join_ref stays null.
+  frame used = join;
+  EXPECT_EQ(make_reply(std::move(used), reply_status::ok, {{"rendered", json::object()}}),
+            reply_frame);
+  frame push = make_push("lv:b", "event", {{"type", "click"}}, "4", "9");
+  push.join_ref.reset();
+  const frame from_push = make_reply(std::move(push), reply_status::error, reason);
+  EXPECT_EQ(encode(from_push),
+            R"([null,"9","lv:b","phx_reply",{"response":{"reason":"stale"},"status":"error"}])");
+  EXPECT_EQ(
+      encode(make_push("lv:b", "event", {{"a", 1}}, "4", "9")),
+      R"(["4","9","lv:b","event",{"a":1}])");
   EXPECT_EQ(
       encode(make_unmatched_topic_reply(join)),
       R"([null,"3","lv:a","phx_reply",{"response":{"reason":"unmatched topic"},"status":"error"}])");

@@ -412,7 +412,7 @@ void channel::do_event(protocol::frame& f) {
     handle_changed(&f, std::move(r.reply), value::object(), nullptr);
 }
 
-void channel::do_link(const protocol::frame& f) {
+void channel::do_link(protocol::frame& f) {
     auto p = protocol::link_payload::from_json(f.payload);
     if (!p) throw std::invalid_argument("bad link payload: " + p.error().message());
     bool same = false;
@@ -453,7 +453,7 @@ void channel::apply_context(render_context& ctx) {
     ctx.navigation.reset();
 }
 
-void channel::handle_changed(const protocol::frame* request,
+void channel::handle_changed(protocol::frame* request,
                              std::optional<value> reply_value, value base_diff,
                              render_context* extra) {
     if (extra) apply_context(*extra);
@@ -600,11 +600,12 @@ std::string channel::live_render(const std::string& name, const value& opts) {
 
 // --- frames and endings --------------------------------------------------------------------
 
-void channel::reply(const protocol::frame& request, bool ok, value response) {
+void channel::reply(protocol::frame& request, bool ok, value response) {
     auto conn = conn_.lock();
     if (!conn) return;
-    conn->emit(protocol::make_reply(
-        request, ok ? protocol::reply_status::ok : protocol::reply_status::error, std::move(response)));
+    conn->emit(protocol::make_reply(std::move(request),
+                                    ok ? protocol::reply_status::ok : protocol::reply_status::error,
+                                    std::move(response)));
 }
 
 void channel::push_frame(std::string_view event, value payload) {

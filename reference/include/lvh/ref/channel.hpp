@@ -99,13 +99,13 @@ private:
     void do_join(join_request& req);
     void do_push(protocol::frame& f);
     void do_event(protocol::frame& f);
-    void do_link(const protocol::frame& f);
+    void do_link(protocol::frame& f);
     void do_info(const value& msg);
     void do_send_update(const std::string& component, const value& id, const value& assigns);
 
     // After a callback: navigation, render, reply or push. request: the push being answered,
     // null when none.
-    void handle_changed(const protocol::frame* request, std::optional<value> reply,
+    void handle_changed(protocol::frame* request, std::optional<value> reply,
                         value base_diff, render_context* extra);
     value render_diff(render_context& ctx);
     void apply_context(render_context& ctx);
@@ -114,7 +114,8 @@ private:
     void patch_from_child(const navigation& nav, value flash);
     value route_params(const std::string& url, bool& same_view);
 
-    void reply(const protocol::frame& request, bool ok, value response);
+    // Answers request, which it takes apart: its refs and topic move into the reply.
+    void reply(protocol::frame& request, bool ok, value response);
     void push_frame(std::string_view event, value payload);
     void crash(std::string_view reason);
     void close_with(std::string_view reason, std::optional<protocol::frame> last);
