@@ -45,15 +45,27 @@ const value& assigns::get(std::string_view key) const {
 bool assigns::has(std::string_view key) const { return values_.find(key) != values_.end(); }
 
 void assigns::mark(const std::string& key) {
-  if (all_changed_ || changed_.count(key)) return;
+  if (all_changed_) return;
+  auto pos = changed_.lower_bound(key);
+  if (pos != changed_.end() && pos->first == key) return;
   auto it = values_.find(key);
-  changed_.emplace(key, it != values_.end() && it->is_object() ? *it : value());
+  changed_.emplace_hint(pos, key, it != values_.end() && it->is_object() ? *it : value());
 }
 
 bool assigns::set(std::string key, value v) {
   auto it = values_.find(key);
-  if (it != values_.end() && *it == v) return false;
-  force(std::move(key), std::move(v));
+  if (it == values_.end()) {
+    force(std::move(key), std::move(v));
+    return true;
+  }
+  if (*it == v) return false;
+  // force(), with the lookup already done.
+  if (!all_changed_) {
+    auto mark = changed_.lower_bound(key);
+    if (mark == changed_.end() || mark->first != key)
+      changed_.emplace_hint(mark, key, it->is_object() ? *it : value());
+  }
+  *it = std::move(v);
   return true;
 }
 

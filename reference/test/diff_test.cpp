@@ -319,3 +319,24 @@ TEST(diff_components, duplicate_ids_fail_the_render) {
 }
 
 }  // namespace
+
+TEST(Assigns, ChangeMarksKeepTheValueBeforeTheFirstChange) {
+  assigns a(value{{"user", {{"name", "a"}}}, {"n", 1}});
+  a.clear_changed();
+  EXPECT_FALSE(a.set("n", 1));  // the same value: no change
+  EXPECT_FALSE(a.any_changed());
+  EXPECT_TRUE(a.set("user", value{{"name", "b"}}));
+  EXPECT_TRUE(a.set("user", value{{"name", "c"}}));
+  EXPECT_TRUE(a.set("n", 2));
+  EXPECT_TRUE(a.set("fresh", "x"));
+  EXPECT_EQ(a.changed_keys(), (std::vector<std::string>{"fresh", "n", "user"}));
+  ASSERT_NE(a.previous("user"), nullptr);
+  EXPECT_EQ(*a.previous("user"), (value{{"name", "a"}}));  // the first, not the second
+  EXPECT_EQ(a.previous("n"), nullptr);                      // not a map
+  EXPECT_EQ(a.get("user"), (value{{"name", "c"}}));
+  EXPECT_EQ(a.get("n"), 2);
+  a.mark_all_changed();
+  EXPECT_TRUE(a.set("n", 3));
+  EXPECT_EQ(a.previous("user"), nullptr);  // all changed: no previous values kept
+  EXPECT_TRUE(a.changed("anything"));
+}
