@@ -457,9 +457,9 @@ void channel::handle_changed(protocol::frame* request,
                              std::optional<value> reply_value, value base_diff,
                              render_context* extra) {
     if (extra) apply_context(*extra);
-    auto p = socket_->take_pending();
 
-    if (p.navigation) {
+    if (socket_->redirected()) {
+        auto p = socket_->take_pending();
         const navigation& nav = *p.navigation;
         if (nav.type != navigation::kind::patch) {
             value opts = navigation_opts(nav);
@@ -505,23 +505,32 @@ void channel::handle_changed(protocol::frame* request,
         return handle_changed(request, std::move(reply_value), std::move(base_diff), nullptr);
     }
 
+    // What take_pending() does, without making a new state (and its flash object) per event:
+    // no navigation is pending, so only the events are wanted.
+    auto& pending = socket_->pending();
+    std::vector<pushed_event> events = std::move(pending.events);
+    pending.events.clear();
+    pending.external_redirect = false;
+    if (!pending.changed_flash.is_object() || !pending.changed_flash.empty())
+        pending.changed_flash = value::object();
+
     value diff = base_diff.is_object() ? std::move(base_diff) : value::object();
     if (socket_->assigns().any_changed()) {
         render_context ctx = make_context();
         value view_diff = render_diff(ctx);
         merge_diff(diff, std::move(view_diff));
-        for (auto& e : ctx.events) p.events.push_back(std::move(e));
+        for (auto& e : ctx.events) events.push_back(std::move(e));
     }
-    if (!p.events.empty()) {
+    if (!events.empty()) {
         value e = value::array();
-        for (auto& ev : p.events) e.push_back(value::array({ev.event, ev.payload}));
+        for (auto& ev : events) e.push_back(value::array({ev.event, ev.payload}));
         diff["e"] = std::move(e);
     }
     if (reply_value) diff["r"] = std::move(*reply_value);
 
     if (request) {
-        value response = value::object();
-        if (!diff.empty()) response["diff"] = std::move(diff);
+        value response(value::value_t::object);
+        if (!diff.empty()) response.get_ref<value::object_t&>().emplace("diff", std::move(diff));
         reply(*request, true, std::move(response));
     } else if (!diff.empty()) {
         push_frame(protocol::events::diff, std::move(diff));
