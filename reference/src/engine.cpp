@@ -461,6 +461,7 @@ class renderer_impl {
   }
 
   void render_pending(value& diffs) {
+    in_pending_ = true;
     std::set<std::pair<std::string, value>> seen;
     while (!pending_.empty()) {
       auto round = std::move(pending_);
@@ -521,11 +522,13 @@ class renderer_impl {
     bool changed = is_new || ce.socket.assigns().any_changed();
     value diff = value::object();
     if (changed) {
-      // The client still holds the old tree: a component mounted later in this pass may
-      // point at it (diff.ex looks in the old table first).
-      if (existed_before(cid) && !stash_.count(cid)) stash_.emplace(cid, ce.prints);
       const template_& t = ce.impl->render(ce.socket);
       const block& root = t.compiled().root;
+      // The client still holds the old tree: a component mounted later in this pass may
+      // point at it (diff.ex looks in the old table first). Later in this pass means one
+      // still pending, or one this render adds; with neither, no copy is needed.
+      if ((in_pending_ || root.has_components) && existed_before(cid) && !stash_.count(cid))
+        stash_.emplace(cid, ce.prints);
       int linked = 0;
       if (ce.prints.fp != root.fingerprint) {
         // A new component (or a new root template): point at another of its kind already
@@ -559,6 +562,7 @@ class renderer_impl {
   render_context& ctx_;
   std::map<std::string, std::vector<pending_entry>> pending_;
   std::map<int, fp_tree> stash_;
+  bool in_pending_ = false;  // render_pending ran: components may be rendered after any other
 };
 
 // ---------------------------------------------------------------------------------------
