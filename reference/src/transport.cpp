@@ -103,30 +103,33 @@ void in_process_client::send(const protocol::frame& f) {
 }
 
 void in_process_client::deliver(protocol::frame f) {
-    item it;
     if (mode_ == mode::frames) {
-        it.frame = std::move(f);
-    } else {
-        try {
-            it.text = encode_strict(f);
-        } catch (const transport_error& e) {
-            it.error = e.what();
-        }
+        std::lock_guard lock(mutex_);
+        inbox_.emplace_back().frame.emplace(std::move(f));
+        return;
+    }
+    item it;
+    try {
+        it.text = encode_strict(f);
+    } catch (const transport_error& e) {
+        it.error = e.what();
     }
     std::lock_guard lock(mutex_);
     inbox_.push_back(std::move(it));
 }
 
-in_process_client::item in_process_client::pop() {
+bool in_process_client::pop(item& out) {
+    // Asked after every pump, mostly of an empty inbox: that answer is one lock, no item.
     std::lock_guard lock(mutex_);
-    if (inbox_.empty()) return {};
-    item it = std::move(inbox_.front());
+    if (inbox_.empty()) return false;
+    out = std::move(inbox_.front());
     inbox_.pop_front();
-    return it;
+    return true;
 }
 
 std::optional<std::string> in_process_client::receive_text() {
-    item it = pop();
+    item it;
+    if (!pop(it)) return std::nullopt;
     if (!it.error.empty()) throw transport_error(it.error);
     if (it.text) return std::move(it.text);
     if (it.frame) return protocol::encode(*it.frame);
@@ -134,13 +137,14 @@ std::optional<std::string> in_process_client::receive_text() {
 }
 
 std::optional<protocol::frame> in_process_client::receive() {
-    item it = pop();
+    item it;
+    if (!pop(it)) return std::nullopt;
     if (!it.error.empty()) throw transport_error(it.error);
     if (it.frame) return std::move(it.frame);
     if (!it.text) return std::nullopt;
     auto f = protocol::decode(*it.text);
     if (!f) throw transport_error("the server sent a frame that does not decode: " + f.error().message());
-    return *f;
+    return std::move(*f);
 }
 
 std::vector<protocol::frame> in_process_client::receive_all() {
@@ -155,16 +159,10 @@ std::size_t in_process_client::waiting() const {
 }
 
 void in_process_client::close() {
-    {
-        std::lock_guard lock(mutex_);
-        closed_ = true;
-    }
+    closed_.store(true);
     conn_->close();
 }
 
-bool in_process_client::closed() const {
-    std::lock_guard lock(mutex_);
-    return closed_;
-}
+bool in_process_client::closed() const { return closed_.load(); }
 
 }  // namespace lvh::ref

@@ -17,6 +17,7 @@
 
 #include <lvh/protocol/frame.hpp>
 
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -74,13 +75,14 @@ private:
 
     in_process_client(std::shared_ptr<connection> c, mode m);
     void deliver(protocol::frame f);
-    item pop();
+    // Moves the oldest item into out; false when none is waiting.
+    bool pop(item& out);
 
     std::shared_ptr<connection> conn_;
     mode mode_;
     mutable std::mutex mutex_;
     std::deque<item> inbox_;
-    bool closed_ = false;
+    std::atomic<bool> closed_{false};   // read on every send: no lock
 };
 
 // JSON text of a frame, strictly: throws transport_error for payloads that cannot travel as
