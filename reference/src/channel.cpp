@@ -363,8 +363,13 @@ void channel::do_push(protocol::frame& f) {
 void channel::do_event(protocol::frame& f) {
     // The payload is not needed after this (the reply takes the refs and topic only).
     auto ev = protocol::event_payload::from_json(std::move(f.payload));
+    release(f.payload);
     if (!ev) throw std::invalid_argument("bad event payload: " + ev.error().message());
     value val = std::move(ev->value);
+    struct release_at_end {
+        value& v;
+        ~release_at_end() { release(v); }
+    } val_goes{val};
     if (ev->type == protocol::event_type::form) {
         if (!val.is_string()) throw std::invalid_argument("form event value is not a string");
         auto decoded = decode_query(val.get<std::string>());

@@ -120,6 +120,26 @@ const value* assigns::previous(std::string_view key) const {
   return &it->second;
 }
 
+namespace {
+void release_children(value& v, int depth) noexcept {
+  if (depth > 64) return;
+  if (v.is_object()) {
+    auto& members = v.get_ref<value::object_t&>();
+    for (auto& member : members) release_children(member.second, depth + 1);
+    members.clear();
+  } else if (v.is_array()) {
+    auto& items = v.get_ref<value::array_t&>();
+    for (auto& item : items) release_children(item, depth + 1);
+    items.clear();
+  }
+}
+}  // namespace
+
+void release(value& v) noexcept {
+  release_children(v, 0);
+  v = nullptr;
+}
+
 std::string inspect(const value& v) {
     return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

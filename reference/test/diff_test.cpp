@@ -340,3 +340,25 @@ TEST(Assigns, ChangeMarksKeepTheValueBeforeTheFirstChange) {
   EXPECT_EQ(a.previous("user"), nullptr);  // all changed: no previous values kept
   EXPECT_TRUE(a.changed("anything"));
 }
+
+TEST(Release, EmptiesTreesOfAnyDepthToNull) {
+  value v = value::parse(R"({"a":[1,{"b":[[],{},"x"]}],"c":{"d":{"e":null}},"f":"g"})");
+  lvh::ref::release(v);
+  EXPECT_TRUE(v.is_null());
+  value flat = {1, "two", 3.0};
+  lvh::ref::release(flat);
+  EXPECT_TRUE(flat.is_null());
+  value scalar = "s";
+  lvh::ref::release(scalar);
+  EXPECT_TRUE(scalar.is_null());
+  // Deeper than release walks: the rest goes the library's way, without recursion.
+  value deep = value::array();
+  value* at = &deep;
+  for (int i = 0; i < 100000; ++i) {
+    at->push_back(value::object());
+    at = &(*at)[0]["k"];
+    *at = value::array();
+  }
+  lvh::ref::release(deep);
+  EXPECT_TRUE(deep.is_null());
+}

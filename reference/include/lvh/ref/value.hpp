@@ -24,6 +24,12 @@ const std::string& raw_html(const value& v);
 /// assigns may hold, is shown as U+FFFD instead of failing the dump).
 std::string inspect(const value& v);
 
+/// Sets v to null, freeing its tree leaves first. Cheaper than letting it go out of scope:
+/// nlohmann's destructor moves every node of a tree into a heap-allocated list first (so that
+/// it never recurses), which for a small message costs more than the message. Past a depth
+/// of 64 the rest is left to that destructor, so any depth is safe.
+void release(value& v) noexcept;
+
 /// The top-level assigns of a view or component and the keys changed since the last render.
 /// Change tracking is per top-level key, as in LEEx; for a key whose previous value was a map
 /// the previous value is kept, so `@user.name` is re-rendered only when that field differs.
