@@ -103,34 +103,31 @@ void in_process_client::send(const protocol::frame& f) {
 }
 
 void in_process_client::deliver(protocol::frame f) {
-    if (mode_ == mode::frames) {
-        std::lock_guard lock(mutex_);
-        inbox_.emplace_back().frame.emplace(std::move(f));
-        return;
-    }
     item it;
-    try {
-        it.text = encode_strict(f);
-    } catch (const transport_error& e) {
-        it.error = e.what();
+    if (mode_ == mode::frames) {
+        it.frame = std::move(f);
+    } else {
+        try {
+            it.text = encode_strict(f);
+        } catch (const transport_error& e) {
+            it.error = e.what();
+        }
+        release(f.payload);  // the text is what travels; the tree goes, cheaply
     }
-    release(f.payload);  // the text is what travels; the tree goes, cheaply
     std::lock_guard lock(mutex_);
     inbox_.push_back(std::move(it));
 }
 
-bool in_process_client::pop(item& out) {
-    // Asked after every pump, mostly of an empty inbox: that answer is one lock, no item.
+in_process_client::item in_process_client::pop() {
     std::lock_guard lock(mutex_);
-    if (inbox_.empty()) return false;
-    out = std::move(inbox_.front());
+    if (inbox_.empty()) return {};
+    item it = std::move(inbox_.front());
     inbox_.pop_front();
-    return true;
+    return it;
 }
 
 std::optional<std::string> in_process_client::receive_text() {
-    item it;
-    if (!pop(it)) return std::nullopt;
+    item it = pop();
     if (!it.error.empty()) throw transport_error(it.error);
     if (it.text) return std::move(it.text);
     if (it.frame) return protocol::encode(*it.frame);
@@ -138,14 +135,13 @@ std::optional<std::string> in_process_client::receive_text() {
 }
 
 std::optional<protocol::frame> in_process_client::receive() {
-    item it;
-    if (!pop(it)) return std::nullopt;
+    item it = pop();
     if (!it.error.empty()) throw transport_error(it.error);
     if (it.frame) return std::move(it.frame);
     if (!it.text) return std::nullopt;
     auto f = protocol::decode(*it.text);
     if (!f) throw transport_error("the server sent a frame that does not decode: " + f.error().message());
-    return std::move(*f);
+    return *f;
 }
 
 std::vector<protocol::frame> in_process_client::receive_all() {
@@ -160,10 +156,16 @@ std::size_t in_process_client::waiting() const {
 }
 
 void in_process_client::close() {
-    closed_.store(true);
+    {
+        std::lock_guard lock(mutex_);
+        closed_ = true;
+    }
     conn_->close();
 }
 
-bool in_process_client::closed() const { return closed_.load(); }
+bool in_process_client::closed() const {
+    std::lock_guard lock(mutex_);
+    return closed_;
+}
 
 }  // namespace lvh::ref

@@ -17,7 +17,6 @@
 
 #include <lvh/protocol/frame.hpp>
 
-#include <atomic>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -75,14 +74,13 @@ private:
 
     in_process_client(std::shared_ptr<connection> c, mode m);
     void deliver(protocol::frame f);
-    // Moves the oldest item into out; false when none is waiting.
-    bool pop(item& out);
+    item pop();
 
     std::shared_ptr<connection> conn_;
     mode mode_;
     mutable std::mutex mutex_;
     std::deque<item> inbox_;
-    std::atomic<bool> closed_{false};   // read on every send: no lock
+    bool closed_ = false;
 };
 
 // JSON text of a frame, strictly: throws transport_error for payloads that cannot travel as
