@@ -668,7 +668,10 @@ result<event_payload> decode_event(const json& j, json* take) {
         event_type::click, event_type::keyup, event_type::keydown, event_type::focus,
         event_type::blur,  event_type::form,  event_type::hook};
     for (event_type n : named)
-      if (s == to_string(n)) kind = n;
+      if (s == to_string(n)) {
+        kind = n;
+        break;
+      }
     if (kind == event_type::other) other_type = s;
   }
   if (!event) return make_error(message_errc::missing_key, "event");
