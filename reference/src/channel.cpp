@@ -579,7 +579,8 @@ value channel::route_params(const std::string& url, bool& same_view) {
 render_context channel::make_context() {
     render_context ctx;
     ctx.connected = true;
-    ctx.view_id = view_id_;
+    // ctx.view_id is left empty: nothing reads it (the renderer has the view's id), and a
+    // copy per event is an allocation, view ids being longer than a short string.
     ctx.live_render = [this](const std::string& name, const value& opts) {
         return live_render(name, opts);
     };
