@@ -1,9 +1,18 @@
 #include <lvh/ref/value.hpp>
 
+#include <algorithm>
+
 namespace lvh::ref {
 
 namespace {
 constexpr const char* raw_key = "__lvh_raw__";
+
+// Where key is, or would go, in a sorted change list.
+template <class List>
+auto change_slot(List& changed, std::string_view key) {
+  return std::lower_bound(changed.begin(), changed.end(), key,
+                          [](const auto& c, std::string_view k) { return std::string_view(c.first) < k; });
+}
 const value& null_value() {
   static const value v;
   return v;
@@ -46,10 +55,10 @@ bool assigns::has(std::string_view key) const { return values_.find(key) != valu
 
 void assigns::mark(const std::string& key) {
   if (all_changed_) return;
-  auto pos = changed_.lower_bound(key);
+  auto pos = change_slot(changed_, key);
   if (pos != changed_.end() && pos->first == key) return;
   auto it = values_.find(key);
-  changed_.emplace_hint(pos, key, it != values_.end() && it->is_object() ? *it : value());
+  changed_.emplace(pos, key, it != values_.end() && it->is_object() ? *it : value());
 }
 
 bool assigns::set(std::string key, value v) {
@@ -61,9 +70,9 @@ bool assigns::set(std::string key, value v) {
   if (*it == v) return false;
   // force(), with the lookup already done.
   if (!all_changed_) {
-    auto mark = changed_.lower_bound(key);
+    auto mark = change_slot(changed_, key);
     if (mark == changed_.end() || mark->first != key)
-      changed_.emplace_hint(mark, key, it->is_object() ? *it : value());
+      changed_.emplace(mark, key, it->is_object() ? *it : value());
   }
   *it = std::move(v);
   return true;
@@ -88,7 +97,9 @@ bool assigns::erase(std::string_view key) {
 }
 
 bool assigns::changed(std::string_view key) const {
-  return all_changed_ || changed_.find(key) != changed_.end();
+  if (all_changed_) return true;
+  auto pos = change_slot(changed_, key);
+  return pos != changed_.end() && pos->first == key;
 }
 
 bool assigns::any_changed() const { return all_changed_ || !changed_.empty(); }
@@ -115,8 +126,8 @@ void assigns::mark_all_changed() {
 
 const value* assigns::previous(std::string_view key) const {
   if (all_changed_) return nullptr;
-  auto it = changed_.find(key);
-  if (it == changed_.end() || !it->second.is_object()) return nullptr;
+  auto it = change_slot(changed_, key);
+  if (it == changed_.end() || it->first != key || !it->second.is_object()) return nullptr;
   return &it->second;
 }
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace lvh::ref {
@@ -70,8 +71,9 @@ class assigns {
   void mark(const std::string& key);
 
   value values_;
-  // key -> previous value when it was an object, else null.
-  std::map<std::string, value, std::less<>> changed_;
+  // (key, previous value when it was an object, else null), sorted by key. A vector: it is
+  // emptied after every render and keeps its buffer, where a map allocated a node per change.
+  std::vector<std::pair<std::string, value>> changed_;
   bool all_changed_ = true;
 };
 
