@@ -244,13 +244,9 @@ join_error::kind kind_of_reason(std::string_view r) {
 
 frame make_frame(std::optional<std::string> join_ref, std::optional<std::string> ref,
                  std::string topic, std::string_view event, json payload) {
-  frame f;
-  f.join_ref = std::move(join_ref);
-  f.ref = std::move(ref);
-  f.topic = std::move(topic);
-  f.event = std::string(event);
-  f.payload = std::move(payload);
-  return f;
+  // Built whole: a default frame's payload would allocate an object only to be replaced.
+  return frame{std::move(join_ref), std::move(ref), std::move(topic), std::string(event),
+               std::move(payload)};
 }
 
 }  // namespace
@@ -636,64 +632,94 @@ json event_payload::to_json() const {
 namespace {
 
 // Decodes an event payload; with `take` (which is `j` itself, not const) the JSON values are
-// moved out of it rather than copied.
+// moved out of it rather than copied. One pass over the members finds the known keys (an event
+// per click makes the six separate lookups and the key list of `reader` show); the checks then
+// run in reader order, so the first error is the one reader would report.
 result<event_payload> decode_event(const json& j, json* take) {
+  if (!j.is_object()) return make_error(message_errc::not_object, "");
   // v points into j; with take, j is *take and may be moved from.
   auto grab = [take](const json& v) -> json {
     return take ? std::move(const_cast<json&>(v)) : v;
   };
-  reader r(j, "");
-  event_payload out;
-  if (const json* t = r.required("type")) {
-    if (t->is_null()) {
-      out.type = event_type::other;
-    } else if (!t->is_string()) {
-      r.fail(message_errc::wrong_type, "type");
-    } else {
-      const auto& s = t->get_ref<const std::string&>();
-      static constexpr event_type named[] = {
-          event_type::click, event_type::keyup, event_type::keydown, event_type::focus,
-          event_type::blur,  event_type::form,  event_type::hook};
-      out.type = event_type::other;
-      for (event_type n : named)
-        if (s == to_string(n)) out.type = n;
-      if (out.type == event_type::other) out.other_type = s;
-    }
+  const json* type = nullptr;
+  const json* event = nullptr;
+  const json* value = nullptr;
+  const json* cid = nullptr;
+  const json* uploads = nullptr;
+  const json* meta = nullptr;
+  bool others = false;
+  for (const auto& [key, v] : j.get_ref<const json::object_t&>()) {
+    if (key == "type") type = &v;
+    else if (key == "event") event = &v;
+    else if (key == "value") value = &v;
+    else if (key == "cid") cid = &v;
+    else if (key == "uploads") uploads = &v;
+    else if (key == "meta") meta = &v;
+    else others = true;
   }
-  out.event = r.string("event");
-  if (const json* v = r.required("value")) {
-    if (out.type == event_type::form) {
-      if (v->is_string())
-        out.value = grab(*v);
-      else
-        r.fail(message_errc::wrong_type, "value");
-    } else if (v->is_object()) {
-      out.value = grab(*v);
-    } else {
-      r.fail(message_errc::not_object, "value");
-    }
+
+  event_type kind = event_type::other;
+  std::optional<std::string> other_type;
+  if (!type) return make_error(message_errc::missing_key, "type");
+  if (!type->is_null()) {
+    if (!type->is_string()) return make_error(message_errc::wrong_type, "type");
+    const auto& s = type->get_ref<const std::string&>();
+    static constexpr event_type named[] = {
+        event_type::click, event_type::keyup, event_type::keydown, event_type::focus,
+        event_type::blur,  event_type::form,  event_type::hook};
+    for (event_type n : named)
+      if (s == to_string(n)) {
+        kind = n;
+        break;
+      }
+    if (kind == event_type::other) other_type = s;
   }
-  if (const json* c = r.find("cid")) {
-    if (c->is_null())
-      out.null_cid = true;
-    else if (!c->is_number_integer())
-      r.fail(message_errc::wrong_type, "cid");
-    else if (!is_positive_int(*c))
-      r.fail(message_errc::bad_value, "cid");  // cids are allocated from 1
+  if (!event) return make_error(message_errc::missing_key, "event");
+  if (!event->is_string()) return make_error(message_errc::wrong_type, "event");
+  if (!value) return make_error(message_errc::missing_key, "value");
+  if (kind == event_type::form ? !value->is_string() : !value->is_object())
+    return make_error(kind == event_type::form ? message_errc::wrong_type : message_errc::not_object,
+                      "value");
+  std::optional<int> cid_value;
+  bool null_cid = false;
+  if (cid) {
+    if (cid->is_null())
+      null_cid = true;
+    else if (!cid->is_number_integer())
+      return make_error(message_errc::wrong_type, "cid");
+    else if (!is_positive_int(*cid))
+      return make_error(message_errc::bad_value, "cid");  // cids are allocated from 1
     else
-      out.cid = c->get<int>();
+      cid_value = cid->get<int>();
   }
-  if (const json* u = r.optional_object("uploads")) {
-    if (out.type != event_type::form) r.fail(message_errc::unexpected_key, "uploads");
-    out.uploads = grab(*u);
+  for (auto [v, key] : {std::pair{uploads, "uploads"}, std::pair{meta, "meta"}}) {
+    if (!v) continue;
+    if (!v->is_object()) return make_error(message_errc::not_object, key);
+    if (kind != event_type::form) return make_error(message_errc::unexpected_key, key);
   }
-  if (const json* m = r.optional_object("meta")) {
-    if (out.type != event_type::form) r.fail(message_errc::unexpected_key, "meta");
-    out.meta = grab(*m);
+
+  json extra(json::value_t::object);
+  if (others) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      const std::string& k = it.key();
+      if (k == "type" || k == "event" || k == "value" || k == "cid" || k == "uploads" || k == "meta")
+        continue;
+      extra[k] = grab(it.value());
+    }
   }
-  if (!r.ok()) return r.take_error();
-  out.extra = take ? r.take_extra(*take) : r.extra();
-  return out;
+  // Built whole: the defaults of value and extra would each allocate an object first.
+  return event_payload{
+      .type = kind,
+      .other_type = std::move(other_type),
+      .event = take ? std::move(const_cast<json*>(event)->get_ref<std::string&>())
+                    : event->get_ref<const std::string&>(),
+      .value = grab(*value),
+      .cid = cid_value,
+      .null_cid = null_cid,
+      .uploads = uploads ? std::optional<json>(grab(*uploads)) : std::nullopt,
+      .meta = meta ? std::optional<json>(grab(*meta)) : std::nullopt,
+      .extra = std::move(extra),
+  };
 }
 
 }  // namespace
@@ -780,6 +806,18 @@ frame make_reply(const frame& request, reply_status status, json response) {
   fields.emplace("status", status == reply_status::ok ? "ok" : "error");
   return make_frame(request.join_ref, request.ref, request.topic, events::reply,
                     std::move(payload));
+}
+
+frame make_reply(frame&& request, reply_status status, json response) {
+  frame f;
+  f.join_ref = std::move(request.join_ref);
+  f.ref = std::move(request.ref);
+  f.topic = std::move(request.topic);
+  f.event = events::reply;
+  auto& fields = f.payload.get_ref<json::object_t&>();
+  fields.emplace("response", std::move(response));
+  fields.emplace("status", status == reply_status::ok ? "ok" : "error");
+  return f;
 }
 
 frame make_unmatched_topic_reply(const frame& request) {

@@ -598,6 +598,34 @@ TEST(event_payload, refusals_name_the_key) {
   refused(no_value, message_errc::missing_key, "value");
 }
 
+TEST(event_payload, several_problems_report_the_first_in_key_order) {
+  // type, event, value, cid, uploads, meta: the order the fields are checked in, whatever
+  // order the object holds them in.
+  auto first = [](const json& j) {
+    auto r = event_payload::from_json(j);
+    EXPECT_FALSE(r) << j.dump();
+    return r ? std::string("decoded") : r.error().where;
+  };
+  EXPECT_EQ(first({{"zz", 1}, {"meta", 1}, {"cid", "x"}, {"value", 1}, {"event", 1}}), "type");
+  EXPECT_EQ(first({{"type", "click"}, {"meta", 1}, {"cid", "x"}, {"value", 1}}), "event");
+  EXPECT_EQ(first({{"type", "click"}, {"event", "e"}, {"meta", 1}, {"cid", "x"}, {"value", 1}}),
+            "value");
+  EXPECT_EQ(first({{"type", "click"},
+                   {"event", "e"},
+                   {"meta", 1},
+                   {"cid", 0},
+                   {"value", json::object()}}),
+            "cid");
+  EXPECT_EQ(first({{"type", "click"},
+                   {"event", "e"},
+                   {"value", json::object()},
+                   {"meta", json::object()},
+                   {"uploads", 1}}),
+            "uploads");
+  EXPECT_EQ(first(json::array()), "");
+  EXPECT_EQ(event_payload::from_json(json::array()).error().code, message_errc::not_object);
+}
+
 TEST(event_payload, moving_overload_decodes_what_the_copying_one_does) {
   const std::vector<json> payloads = {
       {{"type", "click"}, {"event", "inc"}, {"value", {{"n", 1}}}, {"cid", 2}},
@@ -686,6 +714,18 @@ TEST(frame_helpers, put_refs_where_phoenix_does) {
   const json reason = {{"reason", "stale"}};
   EXPECT_EQ(make_reply(join, reply_status::error, reason),
             make_reply(join, reply{reply_status::error, reason, json::object()}));
+  // And the one that takes the request apart: a push with a null join_ref stays null.
+  frame used = join;
+  EXPECT_EQ(make_reply(std::move(used), reply_status::ok, {{"rendered", json::object()}}),
+            reply_frame);
+  frame push = make_push("lv:b", "event", {{"type", "click"}}, "4", "9");
+  push.join_ref.reset();
+  const frame from_push = make_reply(std::move(push), reply_status::error, reason);
+  EXPECT_EQ(encode(from_push),
+            R"([null,"9","lv:b","phx_reply",{"response":{"reason":"stale"},"status":"error"}])");
+  EXPECT_EQ(
+      encode(make_push("lv:b", "event", {{"a", 1}}, "4", "9")),
+      R"(["4","9","lv:b","event",{"a":1}])");
   EXPECT_EQ(
       encode(make_unmatched_topic_reply(join)),
       R"([null,"3","lv:a","phx_reply",{"response":{"reason":"unmatched topic"},"status":"error"}])");

@@ -30,6 +30,7 @@ if(LVH_BUILD_TESTS)
     LABELS unit
     SOURCES test/server_test_support.cpp test/router_test.cpp test/socket_test.cpp
             test/channel_test.cpp test/endpoint_test.cpp test/transport_test.cpp
+            test/transport_inbox_test.cpp
     LIBS lvh_ref_golden)
   target_include_directories(lvh_ref_server_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/test)
   lvh_add_gtest(lvh_ref_golden_e2e_tests

@@ -87,9 +87,10 @@ void channel::add_child(const std::shared_ptr<channel>& child) {
     if (dead) child->parent_exited();
 }
 
-std::function<void()> channel::as_message(std::function<void(channel&)> fn) {
+template <class F>
+task channel::as_message(F fn) {
     std::weak_ptr<channel> w = weak_from_this();
-    return [w, fn = std::move(fn)] {
+    return [w = std::move(w), fn = std::move(fn)]() mutable {
         auto self = w.lock();
         if (!self) return;
         std::lock_guard run(self->run_mutex_);
@@ -97,11 +98,15 @@ std::function<void()> channel::as_message(std::function<void(channel&)> fn) {
     };
 }
 
-bool channel::enqueue(std::function<void(channel&)> fn) { return box_.post(as_message(std::move(fn))); }
+template <class F>
+bool channel::enqueue(F fn) {
+    return box_.post(as_message(std::move(fn)));
+}
 
-void channel::guarded(const std::function<void()>& fn) {
+template <class F>
+void channel::guarded(F&& fn) {
     try {
-        fn();
+        std::forward<F>(fn)();
     } catch (const std::exception& e) {
         crash(e.what());
     } catch (...) {
@@ -358,8 +363,13 @@ void channel::do_push(protocol::frame& f) {
 void channel::do_event(protocol::frame& f) {
     // The payload is not needed after this (the reply takes the refs and topic only).
     auto ev = protocol::event_payload::from_json(std::move(f.payload));
+    release(f.payload);
     if (!ev) throw std::invalid_argument("bad event payload: " + ev.error().message());
     value val = std::move(ev->value);
+    struct release_at_end {
+        value& v;
+        ~release_at_end() { release(v); }
+    } val_goes{val};
     if (ev->type == protocol::event_type::form) {
         if (!val.is_string()) throw std::invalid_argument("form event value is not a string");
         auto decoded = decode_query(val.get<std::string>());
@@ -380,20 +390,26 @@ void channel::do_event(protocol::frame& f) {
 
     if (ev->cid) {
         render_context ctx = make_context();
-        telemetry_metadata md = meta();
-        md.component = *ev->cid;
-        md.event = name;
-        md.params = val;
-        value diff = ep_.telemetry().run(telemetry_event::handle_event, std::move(md), [&] {
+        auto md = [&] {
+            telemetry_metadata m = meta();
+            m.component = *ev->cid;
+            m.event = name;
+            m.params = val;
+            return m;
+        };
+        value diff = ep_.telemetry().run_lazy(telemetry_event::handle_event, md, [&] {
             return renderer_->component_event(*ev->cid, name, val, ctx);
         });
         return handle_changed(&f, std::nullopt, std::move(diff), &ctx);
     }
 
-    telemetry_metadata md = meta();
-    md.event = name;
-    md.params = val;
-    event_result r = ep_.telemetry().run(telemetry_event::handle_event, std::move(md), [&] {
+    auto md = [&] {
+        telemetry_metadata m = meta();
+        m.event = name;
+        m.params = val;
+        return m;
+    };
+    event_result r = ep_.telemetry().run_lazy(telemetry_event::handle_event, md, [&] {
         return view_->handle_event(name, val, *socket_);
     });
     if (r.reply && !r.reply->is_object())
@@ -401,7 +417,7 @@ void channel::do_event(protocol::frame& f) {
     handle_changed(&f, std::move(r.reply), value::object(), nullptr);
 }
 
-void channel::do_link(const protocol::frame& f) {
+void channel::do_link(protocol::frame& f) {
     auto p = protocol::link_payload::from_json(f.payload);
     if (!p) throw std::invalid_argument("bad link payload: " + p.error().message());
     bool same = false;
@@ -442,13 +458,13 @@ void channel::apply_context(render_context& ctx) {
     ctx.navigation.reset();
 }
 
-void channel::handle_changed(const protocol::frame* request,
+void channel::handle_changed(protocol::frame* request,
                              std::optional<value> reply_value, value base_diff,
                              render_context* extra) {
     if (extra) apply_context(*extra);
-    auto p = socket_->take_pending();
 
-    if (p.navigation) {
+    if (socket_->redirected()) {
+        auto p = socket_->take_pending();
         const navigation& nav = *p.navigation;
         if (nav.type != navigation::kind::patch) {
             value opts = navigation_opts(nav);
@@ -494,23 +510,32 @@ void channel::handle_changed(const protocol::frame* request,
         return handle_changed(request, std::move(reply_value), std::move(base_diff), nullptr);
     }
 
+    // What take_pending() does, without making a new state (and its flash object) per event:
+    // no navigation is pending, so only the events are wanted.
+    auto& pending = socket_->pending();
+    std::vector<pushed_event> events = std::move(pending.events);
+    pending.events.clear();
+    pending.external_redirect = false;
+    if (!pending.changed_flash.is_object() || !pending.changed_flash.empty())
+        pending.changed_flash = value::object();
+
     value diff = base_diff.is_object() ? std::move(base_diff) : value::object();
     if (socket_->assigns().any_changed()) {
         render_context ctx = make_context();
         value view_diff = render_diff(ctx);
         merge_diff(diff, std::move(view_diff));
-        for (auto& e : ctx.events) p.events.push_back(std::move(e));
+        for (auto& e : ctx.events) events.push_back(std::move(e));
     }
-    if (!p.events.empty()) {
+    if (!events.empty()) {
         value e = value::array();
-        for (auto& ev : p.events) e.push_back(value::array({ev.event, ev.payload}));
+        for (auto& ev : events) e.push_back(value::array({ev.event, ev.payload}));
         diff["e"] = std::move(e);
     }
     if (reply_value) diff["r"] = std::move(*reply_value);
 
     if (request) {
-        value response = value::object();
-        if (!diff.empty()) response["diff"] = std::move(diff);
+        value response(value::value_t::object);
+        if (!diff.empty()) response.get_ref<value::object_t&>().emplace("diff", std::move(diff));
         reply(*request, true, std::move(response));
     } else if (!diff.empty()) {
         push_frame(protocol::events::diff, std::move(diff));
@@ -524,8 +549,7 @@ void channel::patch_from_child(const navigation& nav, value flash) {
 }
 
 value channel::render_diff(render_context& ctx) {
-    telemetry_metadata md = meta();
-    value diff = ep_.telemetry().run(telemetry_event::render, std::move(md), [&] {
+    value diff = ep_.telemetry().run_lazy(telemetry_event::render, [this] { return meta(); }, [&] {
         return renderer_->render(view_->render(*socket_), socket_->assigns(), ctx);
     });
     socket_->reset_temporary_assigns();
@@ -533,11 +557,14 @@ value channel::render_diff(render_context& ctx) {
 }
 
 void channel::call_handle_params(const value& params, const std::string& uri) {
-    telemetry_metadata md = meta();
-    md.params = params;
-    md.uri = uri;
-    ep_.telemetry().run(telemetry_event::handle_params, std::move(md),
-                        [&] { view_->handle_params(params, uri, *socket_); });
+    auto md = [&] {
+        telemetry_metadata m = meta();
+        m.params = params;
+        m.uri = uri;
+        return m;
+    };
+    ep_.telemetry().run_lazy(telemetry_event::handle_params, md,
+                             [&] { view_->handle_params(params, uri, *socket_); });
 }
 
 value channel::route_params(const std::string& url, bool& same_view) {
@@ -552,7 +579,8 @@ value channel::route_params(const std::string& url, bool& same_view) {
 render_context channel::make_context() {
     render_context ctx;
     ctx.connected = true;
-    ctx.view_id = view_id_;
+    // ctx.view_id is left empty: nothing reads it (the renderer has the view's id), and a
+    // copy per event is an allocation, view ids being longer than a short string.
     ctx.live_render = [this](const std::string& name, const value& opts) {
         return live_render(name, opts);
     };
@@ -587,11 +615,12 @@ std::string channel::live_render(const std::string& name, const value& opts) {
 
 // --- frames and endings --------------------------------------------------------------------
 
-void channel::reply(const protocol::frame& request, bool ok, value response) {
+void channel::reply(protocol::frame& request, bool ok, value response) {
     auto conn = conn_.lock();
     if (!conn) return;
-    conn->emit(protocol::make_reply(
-        request, ok ? protocol::reply_status::ok : protocol::reply_status::error, std::move(response)));
+    conn->emit(protocol::make_reply(std::move(request),
+                                    ok ? protocol::reply_status::ok : protocol::reply_status::error,
+                                    std::move(response)));
 }
 
 void channel::push_frame(std::string_view event, value payload) {

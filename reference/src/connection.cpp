@@ -126,7 +126,7 @@ void connection::handle(protocol::frame f) {
     if (closed()) return;
     if (f.topic == protocol::phoenix_topic) {
         if (f.event == protocol::events::heartbeat) {
-            emit(protocol::make_reply(f, protocol::reply_status::ok, value::object()));
+            emit(protocol::make_reply(std::move(f), protocol::reply_status::ok, value::object()));
         } else {
             emit(protocol::make_unmatched_topic_reply(f));
         }
@@ -138,9 +138,11 @@ void connection::handle(protocol::frame f) {
         emit(protocol::make_unmatched_topic_reply(f));
         return;
     }
-    // The push takes the frame; the answer to a refused one needs its refs and topic only.
-    protocol::frame head{f.join_ref, f.ref, f.topic, {}, nullptr};
+    // The push takes the frame; the answer to a refused one needs its refs (short strings)
+    // and topic (the channel's own) only.
+    std::optional<std::string> join_ref = f.join_ref, ref = f.ref;
     if (!ch->push(std::move(f))) {
+        protocol::frame head{std::move(join_ref), std::move(ref), ch->topic(), {}, nullptr};
         log("view on " + head.topic + " has too many messages waiting; push " +
             head.ref.value_or("null") + " refused");
         reply_error(head, {{"reason", "overloaded"}}, false);

@@ -67,9 +67,16 @@ const std::string& key_of(std::size_t i) {
 }
 
 value statics_json(const block& b) {
-  value s = value::array();
-  for (const auto& st : b.statics) s.push_back(st);
+  value s(value::value_t::array);
+  auto& items = s.get_ref<value::array_t&>();
+  items.reserve(b.statics.size());
+  for (const auto& st : b.statics) items.emplace_back(st);
   return s;
+}
+
+// diff[key] = v, in one lookup and without a null value first (diffs are built per event).
+void put(value& diff, const std::string& key, value v) {
+  diff.get_ref<value::object_t&>().insert_or_assign(key, std::move(v));
 }
 
 bool truthy(const value& v) { return !(v.is_null() || (v.is_boolean() && !v.get<bool>())); }
@@ -321,9 +328,9 @@ class renderer_impl {
       if (track && !should_eval(s, sc)) continue;
       value out = eval_slot(s, sc, pt.children[i], changed);
       if (out.is_object() && out.empty()) continue;
-      diff[key_of(i)] = std::move(out);
+      put(diff, key_of(i), std::move(out));
     }
-    if (!same) diff["s"] = statics_json(b);
+    if (!same) put(diff, "s", statics_json(b));
   }
 
   value eval_slot(const slot& s, scope& sc, fp_tree& child, bool changed) {
@@ -461,6 +468,7 @@ class renderer_impl {
   }
 
   void render_pending(value& diffs) {
+    in_pending_ = true;
     std::set<std::pair<std::string, value>> seen;
     while (!pending_.empty()) {
       auto round = std::move(pending_);
@@ -521,11 +529,13 @@ class renderer_impl {
     bool changed = is_new || ce.socket.assigns().any_changed();
     value diff = value::object();
     if (changed) {
-      // The client still holds the old tree: a component mounted later in this pass may
-      // point at it (diff.ex looks in the old table first).
-      if (existed_before(cid) && !stash_.count(cid)) stash_.emplace(cid, ce.prints);
       const template_& t = ce.impl->render(ce.socket);
       const block& root = t.compiled().root;
+      // The client still holds the old tree: a component mounted later in this pass may
+      // point at it (diff.ex looks in the old table first). Later in this pass means one
+      // still pending, or one this render adds; with neither, no copy is needed.
+      if ((in_pending_ || root.has_components) && existed_before(cid) && !stash_.count(cid))
+        stash_.emplace(cid, ce.prints);
       int linked = 0;
       if (ce.prints.fp != root.fingerprint) {
         // A new component (or a new root template): point at another of its kind already
@@ -552,13 +562,14 @@ class renderer_impl {
       if (linked != 0) diff["s"] = linked;
     }
     if (changed || events) ce.socket.assigns().clear_changed();
-    if (!diff.empty() || is_new) diffs[key_of(static_cast<std::size_t>(cid))] = std::move(diff);
+    if (!diff.empty() || is_new) put(diffs, key_of(static_cast<std::size_t>(cid)), std::move(diff));
   }
 
   renderer_state& st_;
   render_context& ctx_;
   std::map<std::string, std::vector<pending_entry>> pending_;
   std::map<int, fp_tree> stash_;
+  bool in_pending_ = false;  // render_pending ran: components may be rendered after any other
 };
 
 // ---------------------------------------------------------------------------------------
@@ -610,7 +621,7 @@ value write_component(renderer_state& st, int cid, render_context& ctx, F&& fn) 
   r.render_component(cid, ce, false, diffs);
   r.render_pending(diffs);
   value out = value::object();
-  out["c"] = std::move(diffs);
+  put(out, "c", std::move(diffs));
   return out;
 }
 }  // namespace

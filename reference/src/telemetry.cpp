@@ -37,6 +37,7 @@ telemetry::handler_id telemetry::attach(telemetry_handler h) {
     std::lock_guard lock(mutex_);
     const handler_id id = next_id_++;
     handlers_.push_back({id, true, telemetry_event::mount, telemetry_phase::start, std::move(h)});
+    attached_.store(handlers_.size(), std::memory_order_relaxed);
     return id;
 }
 
@@ -45,12 +46,15 @@ telemetry::handler_id telemetry::attach(telemetry_event e, telemetry_phase p,
     std::lock_guard lock(mutex_);
     const handler_id id = next_id_++;
     handlers_.push_back({id, false, e, p, std::move(h)});
+    attached_.store(handlers_.size(), std::memory_order_relaxed);
     return id;
 }
 
 bool telemetry::detach(handler_id id) {
     std::lock_guard lock(mutex_);
-    return std::erase_if(handlers_, [id](const entry& x) { return x.id == id; }) > 0;
+    const bool erased = std::erase_if(handlers_, [id](const entry& x) { return x.id == id; }) > 0;
+    attached_.store(handlers_.size(), std::memory_order_relaxed);
+    return erased;
 }
 
 std::size_t telemetry::handler_count() const {
@@ -80,6 +84,17 @@ std::chrono::nanoseconds telemetry::clock_now() const {
     if (clock_) return clock_();
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
         std::chrono::steady_clock::now().time_since_epoch());
+}
+
+void telemetry::late_end(telemetry_event e, std::chrono::nanoseconds start, telemetry_metadata md,
+                         const char* reason) {
+    telemetry_measurements m;
+    m.monotonic_time = clock_now();
+    m.duration = m.monotonic_time - start;
+    if (!reason) return emit(e, telemetry_phase::stop, m, md);
+    md.kind = "error";
+    md.reason = reason;
+    emit(e, telemetry_phase::exception, m, md);
 }
 
 telemetry::span::span(telemetry& t, telemetry_event e, telemetry_metadata md)

@@ -841,6 +841,16 @@ class compiler {
       if (s.body) h.num(s.body->fingerprint);
     }
     ob.b.fingerprint = h.h ? h.h : 1;
+    ob.b.has_components = false;
+    for (const auto& s : ob.b.slots) {
+      for (const auto* nested : {s.then_block.get(), s.else_block.get(), s.body.get()})
+        if (nested && nested->has_components) ob.b.has_components = true;
+      if (s.k == slot::kind::expr && s.e &&
+          (s.e->k == expr::kind::component ||
+           (s.e->k == expr::kind::partial &&
+            (!s.e->partial_template || s.e->partial_template->compiled().root.has_components))))
+        ob.b.has_components = true;
+    }
     return std::move(ob.b);
   }
 

@@ -74,6 +74,9 @@ struct block {
   std::vector<std::string> statics;  // slots.size() + 1
   std::vector<slot> slots;
   std::uint64_t fingerprint = 0;
+  // Whether rendering it can render a live component (here, in a nested block or in a
+  // partial). True unless the compiler found none.
+  bool has_components = true;
 };
 
 struct compiled_template {

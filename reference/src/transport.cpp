@@ -112,6 +112,7 @@ void in_process_client::deliver(protocol::frame f) {
         } catch (const transport_error& e) {
             it.error = e.what();
         }
+        release(f.payload);  // the text is what travels; the tree goes, cheaply
     }
     std::lock_guard lock(mutex_);
     inbox_.push_back(std::move(it));

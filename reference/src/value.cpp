@@ -1,9 +1,18 @@
 #include <lvh/ref/value.hpp>
 
+#include <algorithm>
+
 namespace lvh::ref {
 
 namespace {
 constexpr const char* raw_key = "__lvh_raw__";
+
+// Where key is, or would go, in a sorted change list.
+template <class List>
+auto change_slot(List& changed, std::string_view key) {
+  return std::lower_bound(changed.begin(), changed.end(), key,
+                          [](const auto& c, std::string_view k) { return std::string_view(c.first) < k; });
+}
 const value& null_value() {
   static const value v;
   return v;
@@ -45,15 +54,27 @@ const value& assigns::get(std::string_view key) const {
 bool assigns::has(std::string_view key) const { return values_.find(key) != values_.end(); }
 
 void assigns::mark(const std::string& key) {
-  if (all_changed_ || changed_.count(key)) return;
+  if (all_changed_) return;
+  auto pos = change_slot(changed_, key);
+  if (pos != changed_.end() && pos->first == key) return;
   auto it = values_.find(key);
-  changed_.emplace(key, it != values_.end() && it->is_object() ? *it : value());
+  changed_.emplace(pos, key, it != values_.end() && it->is_object() ? *it : value());
 }
 
 bool assigns::set(std::string key, value v) {
   auto it = values_.find(key);
-  if (it != values_.end() && *it == v) return false;
-  force(std::move(key), std::move(v));
+  if (it == values_.end()) {
+    force(std::move(key), std::move(v));
+    return true;
+  }
+  if (*it == v) return false;
+  // force(), with the lookup already done.
+  if (!all_changed_) {
+    auto mark = change_slot(changed_, key);
+    if (mark == changed_.end() || mark->first != key)
+      changed_.emplace(mark, key, it->is_object() ? *it : value());
+  }
+  *it = std::move(v);
   return true;
 }
 
@@ -76,7 +97,9 @@ bool assigns::erase(std::string_view key) {
 }
 
 bool assigns::changed(std::string_view key) const {
-  return all_changed_ || changed_.find(key) != changed_.end();
+  if (all_changed_) return true;
+  auto pos = change_slot(changed_, key);
+  return pos != changed_.end() && pos->first == key;
 }
 
 bool assigns::any_changed() const { return all_changed_ || !changed_.empty(); }
@@ -103,9 +126,29 @@ void assigns::mark_all_changed() {
 
 const value* assigns::previous(std::string_view key) const {
   if (all_changed_) return nullptr;
-  auto it = changed_.find(key);
-  if (it == changed_.end() || !it->second.is_object()) return nullptr;
+  auto it = change_slot(changed_, key);
+  if (it == changed_.end() || it->first != key || !it->second.is_object()) return nullptr;
   return &it->second;
+}
+
+namespace {
+void release_children(value& v, int depth) noexcept {
+  if (depth > 64) return;
+  if (v.is_object()) {
+    auto& members = v.get_ref<value::object_t&>();
+    for (auto& member : members) release_children(member.second, depth + 1);
+    members.clear();
+  } else if (v.is_array()) {
+    auto& items = v.get_ref<value::array_t&>();
+    for (auto& item : items) release_children(item, depth + 1);
+    items.clear();
+  }
+}
+}  // namespace
+
+void release(value& v) noexcept {
+  release_children(v, 0);
+  v = nullptr;
 }
 
 std::string inspect(const value& v) {

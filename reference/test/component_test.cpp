@@ -76,6 +76,21 @@ class tree : public live_component {
   }
 };
 
+// Opens on "open": its nested block then renders another box.
+class box : public live_component {
+ public:
+  void handle_event(std::string_view, const value&, component_socket& s) override {
+    s.assign("open", true);
+  }
+  const template_& render(const component_socket&) const override {
+    static const template_ t = template_::compile(
+        "<%= if @open do %>[<%= live_component \"Box\", id: @child, open: @child_open, child: \"z\", "
+        "child_open: false %>]<% end %><%= @id %>",
+        "box");
+    return t;
+  }
+};
+
 struct fixture {
   component_registry reg;
   fixture() {
@@ -83,6 +98,7 @@ struct fixture {
     reg.add<counter>("Counter");
     reg.add<tree>("Tree");
     reg.add<badge>("Badge");
+    reg.add<box>("Box");
   }
 };
 
@@ -191,3 +207,23 @@ TEST(components, render_static_inlines_components_and_leaves_state_alone) {
 }
 
 }  // namespace
+
+TEST(components, a_component_mounted_by_an_event_points_at_the_tree_the_client_holds) {
+  fixture f;
+  view_renderer r(f.reg, "v");
+  render_context ctx;
+  template_ t = template_::compile(
+      "<%= live_component \"Box\", id: \"a\", open: false, child: \"b\", child_open: true %>");
+  assigns a;
+  r.render(t, a, ctx);
+  // Box a opens and mounts b. b shares a's statics (s: -1) as the client holds them: from
+  // before the event, when a's if rendered nothing. So b's if block comes with its statics;
+  // a's tree after the event already has them and would leave them out.
+  const value out = r.component_event(1, "open", J("{}"), ctx);
+  ASSERT_TRUE(out["c"].contains("2")) << out.dump();
+  const value& b = out["c"]["2"];
+  EXPECT_EQ(b["s"], -1) << out.dump();
+  ASSERT_TRUE(b["0"].is_object()) << out.dump();
+  EXPECT_TRUE(b["0"].contains("s")) << out.dump();
+  EXPECT_EQ(b["1"], "b");
+}

@@ -319,3 +319,46 @@ TEST(diff_components, duplicate_ids_fail_the_render) {
 }
 
 }  // namespace
+
+TEST(Assigns, ChangeMarksKeepTheValueBeforeTheFirstChange) {
+  assigns a(value{{"user", {{"name", "a"}}}, {"n", 1}});
+  a.clear_changed();
+  EXPECT_FALSE(a.set("n", 1));  // the same value: no change
+  EXPECT_FALSE(a.any_changed());
+  EXPECT_TRUE(a.set("user", value{{"name", "b"}}));
+  EXPECT_TRUE(a.set("user", value{{"name", "c"}}));
+  EXPECT_TRUE(a.set("n", 2));
+  EXPECT_TRUE(a.set("fresh", "x"));
+  EXPECT_EQ(a.changed_keys(), (std::vector<std::string>{"fresh", "n", "user"}));
+  ASSERT_NE(a.previous("user"), nullptr);
+  EXPECT_EQ(*a.previous("user"), (value{{"name", "a"}}));  // the first, not the second
+  EXPECT_EQ(a.previous("n"), nullptr);                      // not a map
+  EXPECT_EQ(a.get("user"), (value{{"name", "c"}}));
+  EXPECT_EQ(a.get("n"), 2);
+  a.mark_all_changed();
+  EXPECT_TRUE(a.set("n", 3));
+  EXPECT_EQ(a.previous("user"), nullptr);  // all changed: no previous values kept
+  EXPECT_TRUE(a.changed("anything"));
+}
+
+TEST(Release, EmptiesTreesOfAnyDepthToNull) {
+  value v = value::parse(R"({"a":[1,{"b":[[],{},"x"]}],"c":{"d":{"e":null}},"f":"g"})");
+  lvh::ref::release(v);
+  EXPECT_TRUE(v.is_null());
+  value flat = {1, "two", 3.0};
+  lvh::ref::release(flat);
+  EXPECT_TRUE(flat.is_null());
+  value scalar = "s";
+  lvh::ref::release(scalar);
+  EXPECT_TRUE(scalar.is_null());
+  // Deeper than release walks: the rest goes the library's way, without recursion.
+  value deep = value::array();
+  value* at = &deep;
+  for (int i = 0; i < 100000; ++i) {
+    at->push_back(value::object());
+    at = &(*at)[0]["k"];
+    *at = value::array();
+  }
+  lvh::ref::release(deep);
+  EXPECT_TRUE(deep.is_null());
+}

@@ -129,3 +129,74 @@ TEST(Telemetry, InstancesAreIndependent) {
     b.run(telemetry_event::mount, {}, [] {});
     EXPECT_EQ(n, 0);
 }
+
+TEST(Telemetry, LazySpanMakesNoMetadataWithoutHandlers) {
+    std::chrono::nanoseconds now{0ns};
+    telemetry t{[&] { return now; }};
+    EXPECT_FALSE(t.has_handlers());
+    int made = 0;
+    auto md = [&] {
+        ++made;
+        return telemetry_metadata{};
+    };
+    EXPECT_EQ(t.run_lazy(telemetry_event::render, md, [] { return 3; }), 3);
+    t.run_lazy(telemetry_event::render, md, [] {});
+    EXPECT_THROW(t.run_lazy(telemetry_event::render, md, []() -> int { throw std::runtime_error("x"); }),
+                 std::runtime_error);
+    EXPECT_EQ(made, 0);
+}
+
+TEST(Telemetry, LazySpanEmitsWhatRunEmitsWhenAHandlerIsAttached) {
+    fixture f;
+    EXPECT_TRUE(f.t.has_handlers());
+    auto md = [] {
+        telemetry_metadata m;
+        m.view = "CounterLive";
+        m.event = "inc";
+        return m;
+    };
+    EXPECT_EQ(f.t.run_lazy(telemetry_event::handle_event, md, [&] {
+        f.fake_now += 40ns;
+        return 7;
+    }), 7);
+    EXPECT_THROW(f.t.run_lazy(telemetry_event::mount, md,
+                              [&] {
+                                  f.fake_now += 5ns;
+                                  throw std::runtime_error("mount failed");
+                              }),
+                 std::runtime_error);
+    ASSERT_EQ(f.events.size(), 4u);
+    EXPECT_EQ(f.events[0].name, "phoenix.live_view.handle_event.start");
+    EXPECT_EQ(f.events[1].name, "phoenix.live_view.handle_event.stop");
+    EXPECT_EQ(f.events[1].duration, 40ns);
+    EXPECT_EQ(f.events[1].md.view, "CounterLive");
+    EXPECT_EQ(f.events[1].md.event, "inc");
+    EXPECT_EQ(f.events[3].name, "phoenix.live_view.mount.exception");
+    EXPECT_EQ(f.events[3].duration, 5ns);
+    EXPECT_EQ(f.events[3].md.reason, "mount failed");
+}
+
+TEST(Telemetry, LazySpanTellsAHandlerAttachedWhileItRunsHowItEnded) {
+    std::chrono::nanoseconds now{100ns};
+    telemetry t{[&] { return now; }};
+    std::vector<recorded> seen;
+    auto record = [&](telemetry_event e, telemetry_phase p, const lvh::ref::telemetry_measurements& m,
+                      const telemetry_metadata& md) {
+        seen.push_back({lvh::ref::event_name(e, p), m.duration, md});
+    };
+    auto md = [] {
+        telemetry_metadata m;
+        m.view = "V";
+        return m;
+    };
+    t.run_lazy(telemetry_event::render, md, [&] {
+        now += 30ns;
+        t.attach(record);
+    });
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].name, "phoenix.live_view.render.stop");
+    EXPECT_EQ(seen[0].duration, 30ns);
+    EXPECT_EQ(seen[0].md.view, "V");
+    EXPECT_TRUE(t.detach(1));
+    EXPECT_FALSE(t.has_handlers());
+}

@@ -61,6 +61,13 @@ TEST(Transport, EncodeStrictRefusesExactlyWhatTheSerializerRefuses) {
         for (int n = len(rng); n > 0; --n) s += char(byte(rng));
         cases.push_back(std::move(s));
     }
+    // Longer, mostly ASCII strings, with the odd bad byte anywhere in them.
+    std::uniform_int_distribution<int> long_len(7, 30), ascii(0x20, 0x7e), pct(0, 99);
+    for (int i = 0; i < 5000; ++i) {
+        std::string s;
+        for (int n = long_len(rng); n > 0; --n) s += char(pct(rng) < 4 ? byte(rng) : ascii(rng));
+        cases.push_back(std::move(s));
+    }
     for (const auto& s : cases) {
         const bool want = serializer_accepts(s);
         protocol::frame in_value{std::nullopt, std::nullopt, "lv:x", "diff", {{"a", s}}};

@@ -302,6 +302,9 @@ frame make_reply(const frame& request, const reply& r);
 /// The same as `make_reply(request, reply{status, response})`, with the response moved into
 /// the payload rather than copied (a server's diff can be large).
 frame make_reply(const frame& request, reply_status status, nlohmann::json response);
+/// The same, made out of the request itself: its refs and topic move into the reply (a server
+/// that is done with the request saves their copies). request is left valid but unspecified.
+frame make_reply(frame&& request, reply_status status, nlohmann::json response);
 /// Phoenix's answer to a push on a topic with no channel: error "unmatched topic", join_ref null.
 frame make_unmatched_topic_reply(const frame& request);
 /// Channel crashed / closed: the socket layer puts the join_ref in both ref slots.

@@ -90,20 +90,22 @@ private:
 
     // Runs fn as a mailbox message while the channel lives (messages hold it weakly: a
     // channel the connection forgot is gone with its queue).
-    bool enqueue(std::function<void(channel&)> fn);
-    std::function<void()> as_message(std::function<void(channel&)> fn);
-    void guarded(const std::function<void()>& fn);
+    // fn(channel&) as one mailbox message (a single callable: no wrapper around a wrapper).
+    // Templates defined in channel.cpp, their only user.
+    template <class F> bool enqueue(F fn);
+    template <class F> task as_message(F fn);
+    template <class F> void guarded(F&& fn);
 
     void do_join(join_request& req);
     void do_push(protocol::frame& f);
     void do_event(protocol::frame& f);
-    void do_link(const protocol::frame& f);
+    void do_link(protocol::frame& f);
     void do_info(const value& msg);
     void do_send_update(const std::string& component, const value& id, const value& assigns);
 
     // After a callback: navigation, render, reply or push. request: the push being answered,
     // null when none.
-    void handle_changed(const protocol::frame* request, std::optional<value> reply,
+    void handle_changed(protocol::frame* request, std::optional<value> reply,
                         value base_diff, render_context* extra);
     value render_diff(render_context& ctx);
     void apply_context(render_context& ctx);
@@ -112,7 +114,8 @@ private:
     void patch_from_child(const navigation& nav, value flash);
     value route_params(const std::string& url, bool& same_view);
 
-    void reply(const protocol::frame& request, bool ok, value response);
+    // Answers request, which it takes apart: its refs and topic move into the reply.
+    void reply(protocol::frame& request, bool ok, value response);
     void push_frame(std::string_view event, value payload);
     void crash(std::string_view reason);
     void close_with(std::string_view reason, std::optional<protocol::frame> last);

@@ -5,7 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -62,6 +64,9 @@ public:
     bool detach(handler_id id);
     std::size_t handler_count() const;
 
+    // Whether any handler is attached (a relaxed read: for skipping work nobody would see).
+    bool has_handlers() const noexcept { return attached_.load(std::memory_order_relaxed) != 0; }
+
     void emit(telemetry_event e, telemetry_phase p, const telemetry_measurements& m,
               const telemetry_metadata& md);
     std::chrono::nanoseconds clock_now() const;
@@ -110,7 +115,36 @@ public:
         }
     }
 
+    // run(e, make_md(), f), but make_md() is called only when a handler is there to see the
+    // metadata: with none attached, f runs between two clock reads. A handler attached while
+    // f runs still gets the stop (or exception), as with run().
+    template <class M, class F>
+    decltype(auto) run_lazy(telemetry_event e, M&& make_md, F&& f) {
+        if (has_handlers()) return run(e, std::forward<M>(make_md)(), std::forward<F>(f));
+        const std::chrono::nanoseconds start = clock_now();
+        try {
+            if constexpr (std::is_void_v<decltype(f())>) {
+                std::forward<F>(f)();
+                if (has_handlers()) late_end(e, start, make_md(), nullptr);
+            } else {
+                decltype(auto) r = std::forward<F>(f)();
+                if (has_handlers()) late_end(e, start, make_md(), nullptr);
+                return r;
+            }
+        } catch (const std::exception& ex) {
+            if (has_handlers()) late_end(e, start, make_md(), ex.what());
+            throw;
+        } catch (...) {
+            if (has_handlers()) late_end(e, start, make_md(), "unknown exception");
+            throw;
+        }
+    }
+
 private:
+    // The end of a span whose start nobody saw: stop, or exception with `reason`.
+    void late_end(telemetry_event e, std::chrono::nanoseconds start, telemetry_metadata md,
+                  const char* reason);
+
     struct entry {
         handler_id id;
         bool all;
@@ -122,6 +156,7 @@ private:
     clock_fn clock_;
     mutable std::mutex mutex_;
     std::vector<entry> handlers_;
+    std::atomic<std::size_t> attached_{0};   // handlers_.size(), readable without the lock
     handler_id next_id_ = 1;
 };
 

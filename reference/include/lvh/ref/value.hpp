@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace lvh::ref {
@@ -23,6 +24,12 @@ const std::string& raw_html(const value& v);
 /// A value as JSON text for error messages: never throws (invalid UTF-8 in strings, which
 /// assigns may hold, is shown as U+FFFD instead of failing the dump).
 std::string inspect(const value& v);
+
+/// Sets v to null, freeing its tree leaves first. Cheaper than letting it go out of scope:
+/// nlohmann's destructor moves every node of a tree into a heap-allocated list first (so that
+/// it never recurses), which for a small message costs more than the message. Past a depth
+/// of 64 the rest is left to that destructor, so any depth is safe.
+void release(value& v) noexcept;
 
 /// The top-level assigns of a view or component and the keys changed since the last render.
 /// Change tracking is per top-level key, as in LEEx; for a key whose previous value was a map
@@ -64,8 +71,9 @@ class assigns {
   void mark(const std::string& key);
 
   value values_;
-  // key -> previous value when it was an object, else null.
-  std::map<std::string, value, std::less<>> changed_;
+  // (key, previous value when it was an object, else null), sorted by key. A vector: it is
+  // emptied after every render and keeps its buffer, where a map allocated a node per change.
+  std::vector<std::pair<std::string, value>> changed_;
   bool all_changed_ = true;
 };
 
