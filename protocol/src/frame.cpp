@@ -511,4 +511,24 @@ result<frame> decode_general(std::string_view text, const frame_limits& limits) 
 
 }  // namespace detail
 
+namespace {
+void release_children(nlohmann::json& v, int depth) noexcept {
+  if (depth > 64) return;
+  if (v.is_object()) {
+    auto& members = v.get_ref<nlohmann::json::object_t&>();
+    for (auto& member : members) release_children(member.second, depth + 1);
+    members.clear();
+  } else if (v.is_array()) {
+    auto& items = v.get_ref<nlohmann::json::array_t&>();
+    for (auto& item : items) release_children(item, depth + 1);
+    items.clear();
+  }
+}
+}  // namespace
+
+void release(nlohmann::json& v) noexcept {
+  release_children(v, 0);
+  v = nullptr;
+}
+
 }  // namespace lvh::protocol

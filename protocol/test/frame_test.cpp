@@ -262,5 +262,29 @@ TEST(frame_limits, nesting_within_the_limit_decodes_and_round_trips) {
   EXPECT_EQ(encode(f.value()), text);
 }
 
+TEST(release, empties_trees_of_any_depth_to_null) {
+  auto v = nlohmann::json::parse(R"({"a":[1,{"b":[[],{},"x"]}],"c":{"d":{"e":null}},"f":"g"})");
+  release(v);
+  EXPECT_TRUE(v.is_null());
+  nlohmann::json scalar = "s";
+  release(scalar);
+  EXPECT_TRUE(scalar.is_null());
+  // Deeper than release walks: the rest goes the library's way, without recursion.
+  auto deep = nlohmann::json::array();
+  nlohmann::json* at = &deep;
+  for (int i = 0; i < 100000; ++i) {
+    at->push_back(nlohmann::json::object());
+    at = &(*at)[0]["k"];
+    *at = nlohmann::json::array();
+  }
+  release(deep);
+  EXPECT_TRUE(deep.is_null());
+  // A frame's payload goes; the frame stays usable.
+  frame f{"1", "2", "lv:x", "event", {{"type", "click"}, {"value", {{"a", {1, 2}}}}}};
+  release(f.payload);
+  EXPECT_TRUE(f.payload.is_null());
+  EXPECT_EQ(encode(f), R"(["1","2","lv:x","event",null])");
+}
+
 }  // namespace
 }  // namespace lvh::protocol

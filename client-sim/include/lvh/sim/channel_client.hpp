@@ -61,7 +61,10 @@ namespace detail {
 template <class T>
 void trim_log(std::vector<T>& log, std::size_t limit) {
   if (limit > log.max_size() / 2 || log.size() < 2 * limit) return;
-  log.erase(log.begin(), log.end() - static_cast<std::ptrdiff_t>(limit));
+  const auto end = log.end() - static_cast<std::ptrdiff_t>(limit);
+  // Payloads freed leaves first (protocol::release), cheaper than their destructors.
+  for (auto it = log.begin(); it != end; ++it) protocol::release(it->payload);
+  log.erase(log.begin(), end);
 }
 }  // namespace detail
 

@@ -73,6 +73,12 @@ struct frame {
   }
 };
 
+/// Sets `v` to null, freeing its tree leaves first. Cheaper than letting it go out of scope:
+/// nlohmann's destructor moves every node of a tree into a heap-allocated list first (so that
+/// it never recurses), which for a small message costs more than the message. Past a depth
+/// of 64 the rest is left to that destructor, so any depth is safe.
+void release(nlohmann::json& v) noexcept;
+
 /// Compact JSON text of the frame. The payload should be an object (decode refuses anything
 /// else); encode writes whatever it holds. Strings that are not valid UTF-8 have their bad bytes
 /// replaced by U+FFFD (a browser's WebSocket would do the same); non-finite numbers in the
