@@ -80,16 +80,18 @@ void append_escaped(std::string_view s, std::string& out) {
   out.append(s.data() + run, s.size() - run);
 }
 
+void write_attribute(std::string_view name, std::string_view value, std::string& out) {
+  out += ' ';
+  out += name;
+  out += "=\"";
+  append_escaped<true>(value, out);
+  out += '"';
+}
+
 void write_start_tag(const node& e, std::string& out) {
   out += '<';
   out += e.tag();
-  for (const attribute& a : e.attributes()) {
-    out += ' ';
-    out += a.name;
-    out += "=\"";
-    append_escaped<true>(a.value, out);
-    out += '"';
-  }
+  for (const attribute& a : e.attributes()) write_attribute(a.name, a.value, out);
   out += '>';
 }
 
@@ -216,23 +218,15 @@ void serialize_shell(const node& el, std::string_view name, std::string_view val
   out += '<';
   out += el.tag();
   for (const attribute& a : el.attributes()) {
-    out += ' ';
-    out += a.name;
-    out += "=\"";
-    if (!written && same(a.name)) {
-      append_escaped<true>(value, out);
-      written = true;
-    } else {
-      append_escaped<true>(a.value, out);
-    }
-    out += '"';
+    const bool set_here = !written && same(a.name);
+    write_attribute(a.name, set_here ? value : std::string_view(a.value), out);
+    written = written || set_here;
   }
   if (!written) {
-    out += ' ';
-    for (char c : name) out += fold ? ascii::lower(c) : c;
-    out += "=\"";
-    append_escaped<true>(value, out);
-    out += '"';
+    std::string lowered(name);
+    if (fold)
+      for (char& c : lowered) c = ascii::lower(c);
+    write_attribute(lowered, value, out);
   }
   out += '>';
   if (!is_void(el)) write_end_tag(el, out);
