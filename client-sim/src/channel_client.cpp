@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 namespace lvh::sim {
 namespace {
@@ -442,8 +443,8 @@ void channel_client::sweep() {
   detail::trim_log(received_, opts_.log_limit);  // no frame holds a slot in it now
   for (auto& ch : graveyard_) {
     for (auto& p : ch->awaiting_)
-      if (p.timer) clock_.clear_timeout(p.timer);
-    ch->disarm_pushes();  // the buffered ones
+      if (p.timer) clock_.clear_timeout(std::exchange(p.timer, 0));
+    ch->disarm_pushes();  // the buffered ones (the others have no timer now)
     if (ch->join_timer_) clock_.clear_timeout(ch->join_timer_);
     if (ch->rejoin_timer_) clock_.clear_timeout(ch->rejoin_timer_);
   }

@@ -510,14 +510,7 @@ void channel::handle_changed(protocol::frame* request,
         return handle_changed(request, std::move(reply_value), std::move(base_diff), nullptr);
     }
 
-    // What take_pending() does, without making a new state (and its flash object) per event:
-    // no navigation is pending, so only the events are wanted.
-    auto& pending = socket_->pending();
-    std::vector<pushed_event> events = std::move(pending.events);
-    pending.events.clear();
-    pending.external_redirect = false;
-    if (!pending.changed_flash.is_object() || !pending.changed_flash.empty())
-        pending.changed_flash = value::object();
+    std::vector<pushed_event> events = socket_->take_events();  // no navigation is pending
 
     value diff = base_diff.is_object() ? std::move(base_diff) : value::object();
     if (socket_->assigns().any_changed()) {

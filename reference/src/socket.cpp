@@ -124,6 +124,16 @@ socket::state socket::take_pending() {
     return out;
 }
 
+std::vector<pushed_event> socket::take_events() {
+    std::vector<pushed_event> events = std::move(pending_.events);
+    pending_.events.clear();
+    pending_.navigation.reset();
+    pending_.external_redirect = false;
+    if (!pending_.changed_flash.is_object() || !pending_.changed_flash.empty())
+        pending_.changed_flash = value::object();
+    return events;
+}
+
 void socket::send_self(value msg) {
     if (connected_ && host_ != nullptr) host_->send_self(std::move(msg));
 }

@@ -55,10 +55,15 @@ bool assigns::has(std::string_view key) const { return values_.find(key) != valu
 
 void assigns::mark(const std::string& key) {
   if (all_changed_) return;
+  auto it = values_.find(key);
+  mark(key, it != values_.end() ? &*it : nullptr);
+}
+
+void assigns::mark(const std::string& key, const value* current) {
+  if (all_changed_) return;
   auto pos = change_slot(changed_, key);
   if (pos != changed_.end() && pos->first == key) return;
-  auto it = values_.find(key);
-  changed_.emplace(pos, key, it != values_.end() && it->is_object() ? *it : value());
+  changed_.emplace(pos, key, current && current->is_object() ? *current : value());
 }
 
 bool assigns::set(std::string key, value v) {
@@ -69,11 +74,7 @@ bool assigns::set(std::string key, value v) {
   }
   if (*it == v) return false;
   // force(), with the lookup already done.
-  if (!all_changed_) {
-    auto mark = change_slot(changed_, key);
-    if (mark == changed_.end() || mark->first != key)
-      changed_.emplace(mark, key, it->is_object() ? *it : value());
-  }
+  mark(key, &*it);
   *it = std::move(v);
   return true;
 }

@@ -86,6 +86,21 @@ TEST(Socket, NavigationAndEventsArePendingUntilTaken) {
     EXPECT_EQ(s.take_pending().navigation->type, navigation::kind::redirect);
 }
 
+TEST(Socket, TakeEventsClearsThePendingStateLikeTakePending) {
+    socket s("id", true);
+    s.push_event("a", {{"x", 1}});
+    s.push_event("b", value::object());
+    s.put_flash("info", "hi");
+    auto events = s.take_events();
+    ASSERT_EQ(events.size(), 2u);
+    EXPECT_EQ(events[0].event, "a");
+    EXPECT_EQ(events[1].event, "b");
+    EXPECT_TRUE(s.take_events().empty());
+    EXPECT_EQ(s.pending().changed_flash, value::object());
+    EXPECT_FALSE(s.pending().external_redirect);
+    EXPECT_FALSE(s.redirected());
+}
+
 TEST(Socket, TemporaryAssignsResetWithoutMarkingChanges) {
     socket s("id", true);
     s.assign("msgs", value::array({1, 2}));

@@ -122,6 +122,9 @@ public:
     state& pending() { return pending_; }
     // Returns and clears the pending pushes and navigation.
     state take_pending();
+    // take_pending() when no navigation is pending and only the pushes are wanted: the state
+    // is cleared in place (no new state and flash object per event).
+    std::vector<pushed_event> take_events();
     bool redirected() const { return pending_.navigation.has_value(); }
     bool patch_pending() const {
         return pending_.navigation && pending_.navigation->type == navigation::kind::patch;

@@ -69,6 +69,8 @@ class assigns {
 
  private:
   void mark(const std::string& key);
+  // mark() with the key's current value (null: none) already looked up.
+  void mark(const std::string& key, const value* current);
 
   value values_;
   // (key, previous value when it was an object, else null), sorted by key. A vector: it is
