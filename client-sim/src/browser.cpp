@@ -410,6 +410,7 @@ std::vector<sent_event> browser::sent_events(std::string_view view_id) const {
 }
 
 void browser::record_sent(const std::string& view_id, const std::string& event, const nlohmann::json& payload) {
+  if (opts_.socket.log_limit == 0) return;
   auto& log = sent_by_view_[view_id];
   detail::trim_log(log, opts_.socket.log_limit);
   log.push_back({event, payload});

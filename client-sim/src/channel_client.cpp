@@ -320,7 +320,7 @@ void channel_client::on_open() {
   // onOpen registrations reset their back-off and rejoin the errored ones.
   auto buffered = std::move(send_buffer_);
   send_buffer_.clear();
-  for (const auto& f : buffered) transmit(f);
+  for (auto& f : buffered) transmit(std::move(f));
   schedule_heartbeat();
   for (channel* ch : channels()) {
     ch->cancel_rejoin();
@@ -396,22 +396,24 @@ void channel_client::send_heartbeat() {
 }
 
 void channel_client::send_frame(protocol::frame f) {
-  // Logged first, then sent from the log (a transport only copies what it keeps).
-  detail::trim_log(sent_, opts_.log_limit);
-  sent_.push_back(std::move(f));
-  const protocol::frame& logged = sent_.back();
+  if (keeps_logs()) {
+    detail::trim_log(sent_, opts_.log_limit);
+    sent_.push_back(f);
+  }
   if (!open_) {
-    send_buffer_.push_back(logged);
+    send_buffer_.push_back(std::move(f));
     return;
   }
-  transmit(logged);
+  transmit(std::move(f));
 }
 
-void channel_client::transmit(const protocol::frame& f) {
-  if (transport_.moves_frames())
-    transport_.send_frame(f);
-  else
-    transport_.send_encoded(protocol::encode(f), f);
+void channel_client::transmit(protocol::frame f) {
+  if (transport_.moves_frames()) {
+    transport_.send_frame(std::move(f));
+    return;
+  }
+  transport_.send_encoded(protocol::encode(f), f);
+  protocol::release(f.payload);  // cheaper than its destructor
 }
 
 void channel_client::send_leave(const std::string& topic, const std::string& join_ref) {
@@ -470,15 +472,21 @@ void channel_client::handle_text(const std::string& text) {
 void channel_client::handle_frame(protocol::frame frame) {
   // The log keeps arrival order even when handling this frame receives more: its place is
   // taken now and filled once the frame is handled (the vector may move meanwhile).
+  std::vector<protocol::frame>* log = keeps_logs() ? &received_ : nullptr;
   const std::size_t slot = received_.size();
   // A null payload: a default frame's empty object would be allocated only to be replaced.
-  received_.push_back(protocol::frame{std::nullopt, std::nullopt, {}, {}, nlohmann::json()});
+  if (log) log->push_back(protocol::frame{std::nullopt, std::nullopt, {}, {}, nlohmann::json()});
   struct fill {
-    std::vector<protocol::frame>& log;
+    std::vector<protocol::frame>* log;
     std::size_t at;
     protocol::frame& f;
-    ~fill() { log[at] = std::move(f); }
-  } logged{received_, slot, frame};
+    ~fill() {
+      if (log)
+        (*log)[at] = std::move(f);
+      else
+        protocol::release(f.payload);  // cheaper than its destructor
+    }
+  } logged{log, slot, frame};
   protocol::frame* f = &frame;
   {
   ++dispatching_;

@@ -172,6 +172,63 @@ TEST(ChannelClientLog, LogLimitKeepsTheNewestRecordsInOrder) {
   EXPECT_EQ(socket.received().back().event, "phx_reply");
 }
 
+// A transport that moves frames (the testkit's in-process one), over the scripted server.
+struct frame_transport : sim::scripted_transport {
+  std::vector<frame> handed;
+  const std::string* last_string = nullptr;  // where the last frame's "s" payload lives
+  bool moves_frames() const override { return true; }
+  void send_frame(frame f) override {
+    if (auto it = f.payload.find("s"); it != f.payload.end() && it->is_string())
+      last_string = &it->get_ref<const std::string&>();
+    handed.push_back(std::move(f));  // a json's string lives on the heap: it stays put
+    send(lvh::protocol::encode(handed.back()));
+  }
+  std::vector<frame> receive_frames() override {
+    std::vector<frame> out;
+    for (const auto& text : receive()) out.push_back(lvh::protocol::decode(text).value());
+    return out;
+  }
+};
+
+// The frame a push built is the one the transport gets (no copy on the way); log_limit 0
+// keeps no log, any other limit a copy.
+TEST(ChannelClientLog, LogLimitZeroKeepsNoLogAndHandsTheFrameOver) {
+  for (const std::size_t limit : {std::size_t{0}, std::size_t{4}}) {
+    SCOPED_TRACE(limit);
+    frame_transport t;
+    sim::virtual_clock clock;
+    sim::socket_options opts;
+    opts.log_limit = limit;
+    sim::channel_client socket{t, clock, opts};
+    t.on("phx_join", {sim::reply_ok()});
+    t.on("event", {sim::reply_ok({{"v", "r"}})});
+    ASSERT_TRUE(socket.connect({"ws://h/live/websocket?vsn=2.0.0", "", ""}));
+    sim::channel::callbacks cb;
+    cb.join_payload = [] { return json::object(); };
+    auto& ch = socket.open_channel("lv:x", std::move(cb));
+    ch.join();
+    socket.drain();
+    ASSERT_EQ(ch.state(), sim::channel_state::joined);
+    json payload = {{"s", std::string(64, 'x')}};
+    const std::string* built = &payload["s"].get_ref<const std::string&>();
+    json reply;
+    ch.push("event", std::move(payload), [&](const sim::reply_result& r) { reply = r.response; });
+    socket.drain();
+    EXPECT_EQ(reply, (json{{"v", "r"}}));  // the reply still finds its push
+    ASSERT_EQ(t.handed.size(), 2u);
+    EXPECT_EQ(t.handed[1].payload, (json{{"s", std::string(64, 'x')}}));
+    EXPECT_EQ(t.last_string, built);
+    if (limit == 0) {
+      EXPECT_TRUE(socket.sent().empty());
+      EXPECT_TRUE(socket.received().empty());
+    } else {
+      ASSERT_EQ(socket.sent().size(), 2u);
+      EXPECT_EQ(socket.received().size(), 2u);
+      EXPECT_EQ(socket.sent()[1].payload, t.handed[1].payload);
+    }
+  }
+}
+
 // A text transport gets each frame alongside its encoding, so a transport that watches what
 // is sent (the testkit's) need not parse it again.
 TEST(ChannelClientSend, TextTransportsGetTheFrameWithItsEncoding) {

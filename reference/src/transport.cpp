@@ -102,6 +102,11 @@ void in_process_client::send(const protocol::frame& f) {
     else conn_->receive(protocol::encode(f));
 }
 
+void in_process_client::send(protocol::frame&& f) {
+    if (mode_ == mode::frames) conn_->receive(std::move(f));
+    else conn_->receive(protocol::encode(f));
+}
+
 void in_process_client::deliver(protocol::frame f) {
     item it;
     if (mode_ == mode::frames) {

@@ -133,8 +133,8 @@ std::vector<std::string> in_process_transport::receive() {
   return out;
 }
 
-void in_process_transport::send_frame(const protocol::frame& f) {
-  if (client_ && !client_->closed()) client_->send(f);
+void in_process_transport::send_frame(protocol::frame f) {
+  if (client_ && !client_->closed()) client_->send(std::move(f));
 }
 
 std::vector<protocol::frame> in_process_transport::receive_frames() {

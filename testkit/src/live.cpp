@@ -106,10 +106,10 @@ std::vector<std::string> observing_transport::receive() {
   return frames;
 }
 
-void observing_transport::send_frame(const protocol::frame& f) {
+void observing_transport::send_frame(protocol::frame f) {
   if (holds_back(f)) return;
   owner_.observe_sent(f);
-  inner_->send_frame(f);
+  inner_->send_frame(std::move(f));
 }
 
 std::vector<protocol::frame> observing_transport::receive_frames() {
@@ -322,7 +322,7 @@ void connection_factory::add_session(const std::shared_ptr<detail::session>& s) 
 
 sim::browser_options default_browser_options() {
   sim::browser_options o;
-  o.socket.log_limit = 256;
+  o.socket.log_limit = 0;
   return o;
 }
 

@@ -58,7 +58,7 @@ class observing_transport final : public sim::transport {
   void send_encoded(std::string text, const protocol::frame& f) override;
   std::vector<std::string> receive() override;
   bool moves_frames() const override { return inner_->moves_frames(); }
-  void send_frame(const protocol::frame& f) override;
+  void send_frame(protocol::frame f) override;
   std::vector<protocol::frame> receive_frames() override;
   void pump() override { inner_->pump(); }
   void close() override { inner_->close(); }

@@ -107,6 +107,27 @@ TEST_F(LiveTest, RenderClickOnTheViewPushesTheEventDirectly) {
   EXPECT_TRUE(render_click(view, "inc", {{"by", "3"}}).contains("<span id=\"count\">3</span>"));
 }
 
+// Tests that look at the wire keep the simulator's logs, which a conn does not by default.
+class WireTest : public LiveTest {
+ protected:
+  WireTest() { c.browser.socket.log_limit = 64; }
+};
+
+TEST_F(LiveTest, AConnKeepsNoFrameLogsUnlessAsked) {
+  auto [view, html] = live(c, "/counter").value();
+  EXPECT_TRUE(render_click(view, "inc", {{"by", "2"}}).contains("<span id=\"count\">2</span>"));
+  EXPECT_TRUE(browser_of(view).sent_frames().empty());
+  EXPECT_TRUE(browser_of(view).sent_events(view.id()).empty());
+
+  conn logged = build_conn(server);
+  logged.browser.socket.log_limit = 8;
+  auto [view2, html2] = live(logged, "/counter").value();
+  render_click(view2, "inc", {{"by", "2"}});
+  EXPECT_FALSE(browser_of(view2).sent_frames().empty());
+  ASSERT_EQ(browser_of(view2).sent_events(view2.id()).size(), 1u);
+  EXPECT_EQ(browser_of(view2).sent_events(view2.id())[0].payload["event"], "inc");
+}
+
 // The payload of the last "event" the view sent, as on the wire.
 json last_event(const view& v) {
   auto sent = browser_of(v).sent_events(v.id());
@@ -115,7 +136,7 @@ json last_event(const view& v) {
   return nullptr;
 }
 
-TEST_F(LiveTest, ViewEventsTravelWithTheirOwnTypeAsInLiveViewTest) {
+TEST_F(WireTest, ViewEventsTravelWithTheirOwnTypeAsInLiveViewTest) {
   auto [view, html] = live(c, "/keys").value();
   render_click(view, "a", {{"x", 1}});
   EXPECT_EQ(last_event(view), (json{{"type", "click"}, {"event", "a"}, {"value", {{"x", 1}}}}));
@@ -133,7 +154,7 @@ TEST_F(LiveTest, ViewEventsTravelWithTheirOwnTypeAsInLiveViewTest) {
   EXPECT_THROW(render_click(view, "g", json::array({1})), testkit_error);
 }
 
-TEST_F(LiveTest, ViewFormEventsTravelUrlencoded) {
+TEST_F(WireTest, ViewFormEventsTravelUrlencoded) {
   auto [view, html] = live(c, "/form").value();
   auto r = render_change(view, "validate", {{"user", {{"name", "Al Bo"}, {"role", "admin"}}}});
   EXPECT_EQ(last_event(view),
@@ -203,7 +224,7 @@ TEST_F(LiveTest, FormChangeAndSubmitWithValidation) {
 json last_params(const view& v) { return json::parse(browser_of(v).find("#last").text_content()); }
 std::string events_of(const view& v) { return browser_of(v).find("#events").text_content(); }
 
-TEST_F(LiveTest, RenderSubmitSendsOneSubmitWithTheFormsValuesMergedWithTheData) {
+TEST_F(WireTest, RenderSubmitSendsOneSubmitWithTheFormsValuesMergedWithTheData) {
   auto [view, html] = live(c, "/log-form").value();
   // No change event first: filling in the form fires nothing.
   render_submit(form(view, "#f", {{"user", {{"name", "Al"}}}}));

@@ -204,7 +204,7 @@ class browser {
   bool has_element(std::string_view selector, const text_filter& filter = {});
 
   /// What each view sent (joins and heartbeats excluded), in order (the newest only, past
-  /// socket_options::log_limit).
+  /// socket_options::log_limit; none when it is 0).
   std::vector<sent_event> sent_events(std::string_view view_id) const;
   /// Every frame the socket sent on this page, in order.
   const std::vector<protocol::frame>& sent_frames() const;

@@ -51,8 +51,9 @@ struct socket_options {
   /// Upper bound of frames processed by one drain() (a server that never stops talking).
   std::size_t max_frames_per_drain = 100000;
   /// How many records the logs keep (sent(), received(), and the browser's sent_events()):
-  /// once a log holds twice this many, its older half is dropped. Unlimited by default; the
-  /// testkit keeps 256, so a long test or benchmark does not grow without end.
+  /// once a log holds twice this many, its older half is dropped. Unlimited by default.
+  /// 0 keeps no logs at all, and then costs nothing: a frame goes to a transport that moves
+  /// frames without being copied (the testkit's default, as LiveViewTest keeps none).
   std::size_t log_limit = std::numeric_limits<std::size_t>::max();
 };
 
@@ -188,9 +189,10 @@ class channel_client {
   const socket_options& options() const noexcept { return opts_; }
 
   /// Everything sent (or buffered until the socket opens), in order, heartbeats included
-  /// (the newest only, past socket_options::log_limit).
+  /// (the newest only, past socket_options::log_limit; none when it is 0).
   const std::vector<protocol::frame>& sent() const noexcept { return sent_; }
-  /// Everything received and decoded, in order (the newest only, past log_limit).
+  /// Everything received and decoded, in order (the newest only, past log_limit; none when
+  /// it is 0).
   const std::vector<protocol::frame>& received() const noexcept { return received_; }
   /// Frames that could not be decoded, with why.
   const std::vector<std::string>& errors() const noexcept { return errors_; }
@@ -201,7 +203,8 @@ class channel_client {
  private:
   friend class channel;
   void send_frame(protocol::frame f);
-  void transmit(const protocol::frame& f);  // to the transport, as text or as a frame
+  void transmit(protocol::frame f);  // to the transport, as text or as a frame
+  bool keeps_logs() const noexcept { return opts_.log_limit > 0; }
   void on_open();
   void lost(std::string why);
   void schedule_heartbeat();

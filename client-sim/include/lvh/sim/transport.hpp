@@ -65,7 +65,9 @@ class transport {
   /// between (an in-process server that skips JSON). The channel client then uses
   /// send_frame and receive_frames instead of send and receive.
   virtual bool moves_frames() const { return false; }
-  virtual void send_frame(const protocol::frame& f) { send(protocol::encode(f)); }
+  /// The frame is the transport's to keep: the channel client hands over its own when it
+  /// keeps no log (socket_options::log_limit = 0), else a copy.
+  virtual void send_frame(protocol::frame f) { send(protocol::encode(f)); }
   /// Frames received since the last call, oldest first. Called only when moves_frames().
   virtual std::vector<protocol::frame> receive_frames() { return {}; }
 };

@@ -50,8 +50,9 @@ public:
 
     // Sends one text frame (delivered when the scheduler runs).
     void send(std::string text);
-    // Encodes f as the client's serializer would, then sends it.
+    // Encodes f as the client's serializer would, then sends it (in frames mode, f itself).
     void send(const protocol::frame& f);
+    void send(protocol::frame&& f);
 
     // Next frame received, oldest first; nullopt when none is waiting. Throws
     // transport_error when that frame could not be encoded (json_text mode).

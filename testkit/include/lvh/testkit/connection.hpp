@@ -89,9 +89,10 @@ class connection_factory {
   std::vector<std::weak_ptr<detail::session>> sessions_;
 };
 
-/// The simulated browser's options a conn starts with: the simulator's own, with its logs
-/// of frames and events bounded (socket.log_limit = 256), since a test may click thousands
-/// of times and nothing in the testkit reads further back.
+/// The simulated browser's options a conn starts with: the simulator's own, without its
+/// logs of frames and events (socket.log_limit = 0). Nothing in the testkit reads them, and
+/// keeping them copies every frame; a test that wants to look at the wire through
+/// browser_of(view) sets conn.browser.socket.log_limit to how many records to keep.
 sim::browser_options default_browser_options();
 
 /// A test's connection, as Plug.Conn in LiveViewTest: the server, the request cookies

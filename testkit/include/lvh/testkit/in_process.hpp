@@ -43,7 +43,7 @@ class in_process_transport final : public sim::transport {
   void advance(std::chrono::milliseconds d) override;
   /// In frames mode the browser and the server exchange protocol::frame values, no JSON.
   bool moves_frames() const override { return mode_ == ref::in_process_client::mode::frames; }
-  void send_frame(const protocol::frame& f) override;
+  void send_frame(protocol::frame f) override;
   std::vector<protocol::frame> receive_frames() override;
 
   /// The params and connect info of the last connect (for tests of the adapter).
