@@ -3,6 +3,8 @@
 #include <lvh/dom/ascii.hpp>
 #include <lvh/dom/select.hpp>
 
+#include <boost/container/small_vector.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -770,7 +772,8 @@ bool match_complex(const node& el, const complex_selector& c, std::size_t idx, c
 template <class F>
 void for_each_descendant(const node& root, F&& f) {
   if (is_template(root)) return;
-  std::vector<std::pair<const node*, std::size_t>> stack;
+  // Inline up to a depth most pages stay within: a query allocates nothing for its walk.
+  boost::container::small_vector<std::pair<const node*, std::size_t>, 32> stack;
   stack.emplace_back(&root, 0);
   while (!stack.empty()) {
     auto& [n, i] = stack.back();

@@ -206,6 +206,27 @@ TEST(SelectParse, HostileNestingIsAnErrorNotACrash) {
   EXPECT_EQ(r.error().code, selector_errc::unsupported_pseudo);
 }
 
+// The walk keeps its stack inline up to a depth, then on the heap: both find every match in
+// document order.
+TEST(SelectQuery, DeepTreesAreWalkedInDocumentOrder) {
+  auto root = node::make_fragment();
+  node* cur = root.get();
+  for (int i = 0; i < 100; ++i) {
+    node& div = cur->append_child(node::make_element("div"));
+    div.set_attribute("id", "d" + std::to_string(i));
+    if (i % 10 == 9) div.set_attribute("class", "mark");
+    cur = &div;
+  }
+  root->append_child(node::make_element("p")).set_attribute("class", "mark");
+  std::vector<std::string> want;
+  for (int i = 9; i < 100; i += 10) want.push_back("d" + std::to_string(i));
+  want.push_back("p");  // after the nest (no id: its tag)
+  EXPECT_EQ(ids(lvh::dom::query_all(*root, selector::parse_or_throw(".mark"))), want);
+  const node* last = lvh::dom::query_first(*root, selector::parse_or_throw("#d99"));
+  ASSERT_NE(last, nullptr);
+  EXPECT_EQ(last, cur);
+}
+
 TEST(SelectParse, EscapesInIdentifiersAndStrings) {
   auto d = doc(R"(<div id="a:b" class="1x  y.z"></div><div id="x y"></div><div title="q&quot;t"></div>)");
   EXPECT_EQ(ids(lvh::dom::query_all(*d, selector::parse_or_throw(R"(#a\:b)"))), std::vector<std::string>{"a:b"});
