@@ -40,14 +40,20 @@ void connection::receive(std::string text) {
             self->log("dropped a malformed frame: " + f.error().message());
             return;
         }
-        self->handle(std::move(*f));
+        self->handle(std::make_shared<client_push>(client_push{std::move(*f)}));
     });
 }
 
-void connection::receive(protocol::frame f) {
+void connection::receive(protocol::frame&& f) {
+    post(std::make_shared<client_push>(client_push{std::move(f)}));
+}
+
+void connection::receive(const protocol::frame& f) { receive(protocol::frame(f)); }
+
+void connection::post(std::shared_ptr<client_push> p) {
     std::weak_ptr<connection> w = weak_from_this();
-    box_.post([w, f = std::move(f)]() mutable {
-        if (auto self = w.lock()) self->handle(std::move(f));
+    box_.post([w, p = std::move(p)]() mutable {
+        if (auto self = w.lock()) self->handle(std::move(p));
     });
 }
 
@@ -122,8 +128,9 @@ void connection::reply_error(const protocol::frame& request, value response, boo
     emit(std::move(out));
 }
 
-void connection::handle(protocol::frame f) {
+void connection::handle(std::shared_ptr<client_push> p) {
     if (closed()) return;
+    protocol::frame& f = p->frame;
     if (f.topic == protocol::phoenix_topic) {
         if (f.event == protocol::events::heartbeat) {
             emit(protocol::make_reply(std::move(f), protocol::reply_status::ok, value::object()));
@@ -141,7 +148,7 @@ void connection::handle(protocol::frame f) {
     // The push takes the frame; the answer to a refused one needs its refs (short strings)
     // and topic (the channel's own) only.
     std::optional<std::string> join_ref = f.join_ref, ref = f.ref;
-    if (!ch->push(std::move(f))) {
+    if (!ch->push(std::move(p))) {
         protocol::frame head{std::move(join_ref), std::move(ref), ch->topic(), {}, nullptr};
         log("view on " + head.topic + " has too many messages waiting; push " +
             head.ref.value_or("null") + " refused");

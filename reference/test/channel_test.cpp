@@ -764,6 +764,74 @@ TEST(Transport, FrameModeSkipsEncoding) {
     EXPECT_EQ(out[0].payload["response"]["diff"]["e"][0][0], "x");
 }
 
+// An event push a frames-mode client keeps (copied), one moved in, and one sent as text get
+// the same answers and logs, for good payloads and malformed ones alike (a bad one crashes
+// the view either way).
+TEST(Transport, EventPushesAnswerAlikeHoweverTheyArrive) {
+    const std::vector<value> payloads = {
+        {{"type", "click"}, {"event", "inc"}, {"value", value::object()}},
+        {{"type", "click"}, {"event", "inc"}, {"value", {{"a", 1}}}, {"more", 1}},
+        {{"type", "form"}, {"event", "inc"}, {"value", "a=1&_target=a"}},
+        {{"type", "click"}, {"event", "inc"}, {"value", value::object()}, {"cid", 99}},
+        {{"event", "inc"}, {"value", value::object()}},
+        {{"type", "click"}, {"event", "inc"}, {"value", "a=1"}},
+        {{"type", "click"}, {"event", "inc"}, {"value", value::object()}, {"cid", 0}},
+        {{"type", "click"}, {"event", 5}, {"value", value::object()}},
+        {{"type", "click"}, {"event", "lv:nope"}, {"value", value::object()}},
+        value::array({1, 2}),
+    };
+    enum class way { kept, moved, text };
+    auto run = [](const value& payload, way w) {
+        fixture fx;
+        auto o = fx.open("/crashy", w == way::text ? in_process_client::mode::json_text
+                                                   : in_process_client::mode::frames);
+        fx.join(*o.client, o.topic, "1", o.session, o.static_token, 0, "http://127.0.0.1:4000/crashy");
+        fx.logs.clear();
+        std::vector<std::string> events;  // what handle_event was given
+        fx.ep->telemetry().attach(telemetry_event::handle_event, telemetry_phase::start,
+                                  [&](telemetry_event, telemetry_phase, const telemetry_measurements&,
+                                      const telemetry_metadata& md) {
+                                      events.push_back(md.event + " " + md.params.dump() + " " +
+                                                       std::to_string(md.component.value_or(-1)));
+                                  });
+        auto untopic = [&](std::string s) {
+            for (auto at = s.find(o.topic); at != std::string::npos; at = s.find(o.topic))
+                s.replace(at, o.topic.size(), "T");
+            return s;
+        };
+        std::vector<std::string> seen;
+        for (int i = 0; i < 2; ++i) {  // the second push shows whether the view lived on
+            frame f{"1", std::to_string(2 + i), o.topic, "event", payload};
+            if (w == way::moved)
+                o.client->conn().receive(std::move(f));
+            else
+                o.client->send(f);
+            fx.sched.run_until_idle();
+            for (const auto& r : o.client->receive_all()) seen.push_back(untopic(protocol::encode(r)));
+        }
+        for (const auto& line : fx.logs) seen.push_back(untopic(line));
+        seen.insert(seen.end(), events.begin(), events.end());
+        return seen;
+    };
+    for (const auto& payload : payloads) {
+        auto kept = run(payload, way::kept);
+        EXPECT_EQ(kept, run(payload, way::moved)) << payload.dump();
+        // As text, a payload that is not an object drops the frame before any view sees it.
+        if (payload.is_object()) {
+            EXPECT_EQ(kept, run(payload, way::text)) << payload.dump();
+        }
+        const bool good = payload.is_object() && payload.contains("type") && payload["event"] == "inc" &&
+                          payload.value("cid", 1) != 0 && (payload["type"] == "form" || payload["value"].is_object());
+        ASSERT_GE(kept.size(), 2u) << payload.dump();
+        if (good) {
+            ASSERT_EQ(kept.size(), 4u) << payload.dump();  // two replies, two handle_events
+            EXPECT_EQ(kept[3].substr(0, 4), "inc ") << payload.dump();
+        }
+        EXPECT_EQ(kept[0].find("\"phx_error\"") == std::string::npos, good) << payload.dump();
+        EXPECT_EQ(kept[1].find("unmatched topic") == std::string::npos, good) << payload.dump();
+    }
+}
+
 TEST(Telemetry, SpansAroundMountParamsEventAndRender) {
     fixture fx;
     std::vector<recorded_span> spans;

@@ -25,6 +25,7 @@ namespace lvh::ref {
 
 class endpoint;
 class channel;
+struct client_push;
 
 class connection : public std::enable_shared_from_this<connection> {
 public:
@@ -44,7 +45,9 @@ public:
     // could trust, docs/protocol.md §8.4.1); nothing else happens to the connection.
     void receive(std::string text);
     // An already parsed frame (the in-process transport's frame mode).
-    void receive(protocol::frame f);
+    void receive(protocol::frame&& f);
+    // The same for a frame the caller keeps (copied).
+    void receive(const protocol::frame& f);
 
     // The client went away: every view terminates with reason "closed"; no frames are sent.
     void close();
@@ -74,7 +77,8 @@ public:
     void log(std::string_view line) const;
 
 private:
-    void handle(protocol::frame f);
+    void post(std::shared_ptr<client_push> p);
+    void handle(std::shared_ptr<client_push> p);
     void handle_join(protocol::frame f);
     void reply_error(const protocol::frame& request, value response, bool null_join_ref);
 

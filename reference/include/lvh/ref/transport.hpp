@@ -76,7 +76,7 @@ private:
     };
 
     in_process_client(std::shared_ptr<connection> c, mode m);
-    void deliver(protocol::frame f);
+    void deliver(protocol::frame&& f);
     item pop();
 
     std::shared_ptr<connection> conn_;
