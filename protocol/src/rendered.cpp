@@ -154,7 +154,13 @@ bool same(const dyn& a, const dyn& b) {
 
 class merger {
  public:
-  merger(tree& t, diff_node& d) : t_(t), d_(d), p_(t.profile) {}
+  merger(tree& t, diff_node& d)
+      : t_(t), d_(d), p_(t.profile), resolving_(t.merge_buf.resolving), taken_(t.merge_buf.taken),
+        changed_roots_(t.merge_buf.changed_roots) {
+    resolving_.clear();
+    taken_.clear();
+    changed_roots_.clear();
+  }
 
   result<void> run() {
     replace_root_ = d_.root.s.present();
@@ -221,7 +227,9 @@ class merger {
     if (auto it = resolved_.find(cid); it != resolved_.end()) return &it->second;
     const where c_key{nullptr, "c", -1};
     const where w = c_key.at(cid);
-    if (!resolving_.insert(cid).second) return fail(diff_errc::bad_cid_link, w.at("s"));
+    if (std::find(resolving_.begin(), resolving_.end(), cid) != resolving_.end())
+      return fail(diff_errc::bad_cid_link, w.at("s"));
+    resolving_.push_back(cid);
     node& cd = d_.components.at(cid);
     node out;
     if (cd.s.k == statics_ref::kind::link) {
@@ -257,7 +265,7 @@ class merger {
         n.clean = false;
         n.skipped_ok = false;
         if (auto r = merge_node(n, cd, nullptr, w, &log_); !r) return r.error();
-        resolving_.erase(cid);
+        resolving_.erase(std::find(resolving_.begin(), resolving_.end(), cid));
         changed_roots_.push_back({nullptr, cid});
         return &n;
       }
@@ -265,7 +273,7 @@ class merger {
       if (!r) return r.error();
       out = std::move(*r);
     }
-    resolving_.erase(cid);
+    resolving_.erase(std::find(resolving_.begin(), resolving_.end(), cid));
     changed_roots_.push_back({nullptr, cid});
     auto [it, _] = resolved_.emplace(cid, std::move(out));
     return &it->second;
@@ -828,10 +836,11 @@ class merger {
   bool replace_root_ = false;
   dyn new_root_;
   std::map<int, node> resolved_;
-  std::set<int> resolving_;
+  // The tree's buffers (tree::merge_buf), so a merge allocates none of them.
+  std::vector<int>& resolving_;  // the cids being resolved, innermost last
   std::set<int> linked_before_;  // components some "s": -cid reads as they were
-  std::vector<int> taken_;       // components moved out of the tree to merge in place
-  std::vector<std::pair<const node*, int>> changed_roots_;
+  std::vector<int>& taken_;      // components moved out of the tree to merge in place
+  std::vector<std::pair<const node*, int>>& changed_roots_;
   undo_log log_;
   const std::map<int, node> empty_;
 };
