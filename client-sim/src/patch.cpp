@@ -1420,7 +1420,8 @@ protocol::result<patch_report> view_dom::update(dom::node& container, protocol::
   if (!joined_) return protocol::make_error(protocol::diff_errc::not_joined, "");
   const bool components_only = d.components_only();
   const bool touches = d.touches_view();
-  const std::vector<int> changed = d.component_ids();
+  std::vector<int>& changed = scratch_.changed;
+  d.component_ids(changed);
   if (auto r = tree_.merge(d); !r) return r.error();
   patch_report out;
   const client_profile p = tree_.profile();

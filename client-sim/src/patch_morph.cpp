@@ -64,6 +64,7 @@ void morph_attrs_by_lookup(dom::node& from, const dom::node& to) {
   for (const auto& name : gone) from.remove_attribute(name);
 }
 
+// Keys are never empty: an empty one marks a free entry (an erased key).
 std::size_t key_index::inline_find(std::string_view k) const noexcept {
   for (std::size_t i = 0; i < count_; ++i)
     if (inline_[i].first == k) return i;
@@ -71,21 +72,24 @@ std::size_t key_index::inline_find(std::string_view k) const noexcept {
 }
 
 void key_index::insert_or_assign(std::string_view k, dom::node* n) {
+  if (k.empty()) return;
   if (!spilled_) {
-    const std::size_t i = inline_find(k);
+    std::size_t i = inline_find(k);
     if (i < count_) {
       inline_[i].second = n;
       return;
     }
-    if (count_ < inline_capacity) {
-      inline_[count_].first.assign(k);
-      inline_[count_].second = n;
-      ++count_;
+    if (live_ < count_) i = inline_find({});  // the first free entry
+    if (i < count_ || count_ < inline_capacity) {
+      if (i == count_) ++count_;
+      inline_[i].first.assign(k);
+      inline_[i].second = n;
+      ++live_;
       return;
     }
     big_.reserve(2 * inline_capacity);
     for (std::size_t j = 0; j < count_; ++j) big_.emplace(std::move(inline_[j].first), inline_[j].second);
-    count_ = 0;
+    count_ = live_ = 0;
     spilled_ = true;
   }
   big_.insert_or_assign(std::string(k), n);
@@ -96,6 +100,7 @@ dom::node* key_index::find(std::string_view k) const {
     auto it = big_.find(std::string(k));
     return it == big_.end() ? nullptr : it->second;
   }
+  if (k.empty()) return nullptr;
   const std::size_t i = inline_find(k);
   return i < count_ ? inline_[i].second : nullptr;
 }
@@ -105,10 +110,13 @@ void key_index::erase(std::string_view k) {
     big_.erase(std::string(k));
     return;
   }
+  if (k.empty()) return;
   const std::size_t i = inline_find(k);
   if (i == count_) return;
-  if (i + 1 != count_) std::swap(inline_[i], inline_[count_ - 1]);
-  --count_;
+  inline_[i].first.clear();  // freed in place: no string moves
+  inline_[i].second = nullptr;
+  --live_;
+  if (i + 1 == count_) --count_;
 }
 
 namespace {

@@ -86,16 +86,18 @@ class key_index {
  public:
   static constexpr std::size_t inline_capacity = 16;
 
+  /// Keys are not empty (morphdom keys no node by an empty id); an empty one is ignored.
   void insert_or_assign(std::string_view k, dom::node* n);
   /// nullptr when `k` is not in the index.
   dom::node* find(std::string_view k) const;
   void erase(std::string_view k);
-  std::size_t size() const noexcept { return spilled_ ? big_.size() : count_; }
+  std::size_t size() const noexcept { return spilled_ ? big_.size() : live_; }
 
  private:
   std::size_t inline_find(std::string_view k) const noexcept;  // count_ when absent
   std::array<std::pair<std::string, dom::node*>, inline_capacity> inline_{};
-  std::size_t count_ = 0;
+  std::size_t count_ = 0;  // entries in use or freed, from the start
+  std::size_t live_ = 0;   // keys held
   bool spilled_ = false;
   // std::hash<std::string> rather than a transparent hash: libstdc++ caches its codes.
   std::unordered_map<std::string, dom::node*> big_;

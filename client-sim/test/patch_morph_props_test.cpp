@@ -133,6 +133,30 @@ TEST(patch_morph, key_index_spills_past_its_inline_entries) {
   EXPECT_EQ(index.find("id1"), nullptr);
   EXPECT_EQ(index.find("nope"), nullptr);
   EXPECT_EQ(index.size(), n - 1);
+  index.insert_or_assign("", a.get());  // no node is keyed by an empty key
+  EXPECT_EQ(index.find(""), nullptr);
+}
+
+TEST(patch_morph, key_index_reuses_erased_entries) {
+  lvh::sim::detail::key_index index;
+  auto a = node::make_element("a");
+  auto b = node::make_element("b");
+  index.insert_or_assign("x", a.get());
+  index.insert_or_assign("y", a.get());
+  index.erase("x");
+  EXPECT_EQ(index.find("x"), nullptr);
+  EXPECT_EQ(index.find(""), nullptr);  // the freed entry is no key
+  index.insert_or_assign("z", b.get());
+  EXPECT_EQ(index.find("z"), b.get());
+  EXPECT_EQ(index.find("y"), a.get());
+  EXPECT_EQ(index.size(), 2u);
+  // Many inserts and erases that never hold more than two keys stay within the inline entries.
+  for (int i = 0; i < 100; ++i) {
+    index.insert_or_assign("k" + std::to_string(i), a.get());
+    index.erase("k" + std::to_string(i));
+  }
+  EXPECT_EQ(index.size(), 2u);
+  EXPECT_EQ(index.find("z"), b.get());
 }
 
 }  // namespace

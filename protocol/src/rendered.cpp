@@ -1028,9 +1028,14 @@ bool diff::touches_view() const noexcept {
 
 std::vector<int> diff::component_ids() const {
   std::vector<int> out;
+  component_ids(out);
+  return out;
+}
+
+void diff::component_ids(std::vector<int>& out) const {
+  out.clear();
   if (root_)
     for (auto& [cid, _] : root_->components) out.push_back(cid);
-  return out;
 }
 
 bool diff::components_only() const noexcept {

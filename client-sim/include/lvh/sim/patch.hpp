@@ -249,7 +249,7 @@ class view_dom {
   bool joined_ = false;
   // Reused by every update (its cid bookkeeping), so a diff allocates none of it.
   struct update_scratch {
-    std::vector<int> cids, nested;
+    std::vector<int> changed, cids, nested;
     std::vector<char> present;
     std::vector<dom::node*> nodes;
   } scratch_;
