@@ -767,6 +767,15 @@ class merger {
 
   /// A component that renders itself (through any chain) would recurse forever.
   result<void> check_component_cycles() {
+    // Usually no component this diff resolved renders another: then none can be on a cycle
+    // or reach a missing one, and the walk below (a map and a stack) is not needed.
+    std::vector<int>& refs = t_.merge_buf.refs;
+    refs.clear();
+    for (const auto& entry : resolved_) {
+      collect_cids(entry.second, refs);
+      if (!refs.empty()) break;
+    }
+    if (refs.empty()) return {};
     const where c_key{nullptr, "c", -1};
     std::map<int, int> state;  // 0 unvisited, 1 on the stack, 2 done
     for (auto& [start, _] : resolved_) {

@@ -22,7 +22,7 @@ struct tree {
   std::string component_scratch;    // a component's markup buffer, reused render to render
   // A merge's bookkeeping, reused merge to merge (rendered.cpp's merger).
   struct merge_buffers {
-    std::vector<int> resolving, taken;
+    std::vector<int> resolving, taken, refs;
     std::vector<std::pair<const node*, int>> changed_roots;
   } merge_buf;
 };

@@ -163,6 +163,9 @@ INSTANTIATE_TEST_SUITE_P(
         refusal{"partial_new_component", R"({"c":{"5":{"0":"a"}}})",
                 diff_errc::partial_without_base},
         refusal{"component_renders_itself", R"({"c":{"1":{"0":1}}})", diff_errc::bad_cid_link},
+        // Only the second of two components renders another, one that does not exist.
+        refusal{"component_renders_a_missing_one",
+                R"({"c":{"1":{"0":"x"},"5":{"s":["<p>","</p>"],"0":9}}})", diff_errc::dangling_cid},
         refusal{"unknown_key", R"({"x":"1"})", diff_errc::bad_key},
         refusal{"template_index_before_0_18", R"({"1":{"d":[[{"s":0,"0":"x"}]]}})",
                 diff_errc::bad_statics},
