@@ -1850,12 +1850,14 @@ void browser::push_effect(const effect& e, nlohmann::json payload,
 }
 
 void browser::undo_ref(view_state& v, std::uint64_t ref) {
-  auto released = v.loading.undo(*document_, ref);
+  const auto& released = v.loading.undo_buffered(*document_, ref);
   // 1.x: what a lock held back is the patcher's to re-apply with the lock's ack (not yet
   // wired here: the released elements keep the markup they had when locked).
   if (!v.el || v.destroyed || opts_.profile >= client_profile::v1_0) return;
   for (dom::node* el : released) {
-    if (!el || !attached_to(el, v.el)) continue;
+    // Only an element the patcher holds an update for has one to apply (unlock does
+    // nothing for the others).
+    if (!el || !v.dom.patcher().held_update(*el) || !attached_to(el, v.el)) continue;
     patch_options po;
     po.focused = attached_to(active_element(), v.el) ? active_element() : nullptr;
     po.root_id = attr(*v.el, "data-phx-root-id");

@@ -6,7 +6,10 @@
 
 #include "class_list.hpp"
 
+#include <lvh/dom/ascii.hpp>
+
 #include <algorithm>
+#include <charconv>
 #include <optional>
 #include <sstream>
 
@@ -30,24 +33,53 @@ bool is_pending(client_profile p, const dom::node& el) {
 namespace {
 
 using detail::add_class;
-using detail::class_tokens;
-using detail::remove_class;
 
-bool has_class(const dom::node& el, const std::string& name) {
-  auto tokens = class_tokens(el);
+bool is_loading_class(std::string_view t) {
+  for (const auto& c : loading_classes())
+    if (c == t) return true;
+  return false;
+}
+
+// The class attribute's tokens, split on ASCII white space, duplicates dropped (the token
+// set classList works on), as views into the value.
+void class_token_views(const std::string& v, std::vector<std::string_view>& out) {
+  out.clear();
+  std::size_t i = 0;
+  while (i < v.size()) {
+    while (i < v.size() && dom::ascii::is_space(v[i])) ++i;
+    std::size_t j = i;
+    while (j < v.size() && !dom::ascii::is_space(v[j])) ++j;
+    if (j > i) {
+      const std::string_view t(v.data() + i, j - i);
+      if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+    }
+    i = j;
+  }
+}
+
+bool has_class(const dom::node& el, std::string_view name, std::vector<std::string_view>& tokens) {
+  const std::string* v = el.get_attribute("class");
+  if (!v) return false;
+  class_token_views(*v, tokens);
   return std::find(tokens.begin(), tokens.end(), name) != tokens.end();
 }
 
-// remove_class for each loading class `keep` does not keep, in one rewrite of the
-// attribute: the result of removing them one by one.
-template <class Keep>
-void remove_loading_classes(dom::node& el, Keep keep) {
-  if (!el.has_attribute("class")) return;
-  auto tokens = class_tokens(el);
-  for (const auto& c : loading_classes())
-    if (!keep(c)) tokens.erase(std::remove(tokens.begin(), tokens.end(), c), tokens.end());
-  if (tokens.empty()) el.remove_attribute("class");
-  else el.set_attribute("class", detail::join_tokens(tokens));
+// classList.remove of every token `drop` picks, then the attribute goes when no class is
+// left (DOM.removeClass): the attribute is the token set written out, as when the tokens
+// are removed one by one. `buf` and `tokens` are scratch space.
+template <class Drop>
+void drop_classes(dom::node& el, Drop drop, std::string& buf, std::vector<std::string_view>& tokens) {
+  const std::string* v = el.get_attribute("class");
+  if (!v) return;
+  class_token_views(*v, tokens);
+  buf.clear();
+  for (std::string_view t : tokens) {
+    if (drop(t)) continue;
+    if (!buf.empty()) buf += ' ';
+    buf += t;
+  }
+  if (buf.empty()) el.remove_attribute("class");
+  else if (buf != *v) el.set_attribute("class", buf);
 }
 
 // element.innerText = text, as the oracle's jsdom does it (text replaces the children).
@@ -83,9 +115,8 @@ void set_bool_property(dom::node& el, std::string_view prop, bool on) {
 }
 
 template <class Fn>
-void walk(dom::node& root, Fn&& fn) {
-  std::vector<dom::node*> stack;
-  stack.reserve(64);
+void walk(dom::node& root, std::vector<dom::node*>& stack, Fn&& fn) {
+  stack.clear();
   auto push_children = [&stack](const dom::node& parent) {
     for (auto it = parent.children().rbegin(); it != parent.children().rend(); ++it)
       if ((*it)->is_element()) stack.push_back(it->get());
@@ -225,18 +256,26 @@ std::uint64_t loading_state::put_ref(dom::node& document, const loading_request&
 }
 
 std::vector<dom::node*> loading_state::undo(dom::node& document, std::uint64_t ref) {
-  std::vector<dom::node*> unlocked;
-  const std::string ref_text = std::to_string(ref);
+  return undo_buffered(document, ref);
+}
+
+const std::vector<dom::node*>& loading_state::undo_buffered(dom::node& document, std::uint64_t ref) {
+  scratch& sc = scratch_;
+  std::vector<dom::node*>& unlocked = sc.unlocked;
+  std::vector<dom::node*>& matches = sc.matches;
+  unlocked.clear();
+  matches.clear();
   auto restore_text = [](dom::node& el) {
     if (const std::string* r = el.get_attribute("data-phx-disable-with-restore")) {
-      const std::string text = *r;
-      set_inner_text(el, text);
+      set_inner_text(el, *r);
       el.remove_attribute("data-phx-disable-with-restore");
     }
   };
   if (profile_ < client_profile::v1_0) {
-    std::vector<dom::node*> matches;
-    walk(document, [&](dom::node& el) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, ref).ptr;
+    const std::string_view ref_text(digits, static_cast<std::size_t>(end - digits));
+    walk(document, sc.stack, [&](dom::node& el) {
       const std::string* r = el.get_attribute("data-phx-ref");
       if (!r || *r != ref_text) return;
       if (profile_ >= client_profile::v0_18) {
@@ -247,28 +286,27 @@ std::vector<dom::node*> loading_state::undo(dom::node& document, std::uint64_t r
     });
     for (dom::node* elp : matches) {
       dom::node& el = *elp;
-      std::optional<std::string> disabled_val;
-      if (const std::string* d = el.get_attribute("data-phx-disabled")) disabled_val = *d;
+      const std::string* d = el.get_attribute("data-phx-disabled");
+      const bool had_disabled = d != nullptr;
+      const bool was_disabled = d && profile_ >= client_profile::v0_18 && *d == "true";
       el.remove_attribute("data-phx-ref");
       if (profile_ >= client_profile::v0_18) el.remove_attribute("data-phx-ref-src");
       if (el.has_attribute("data-phx-readonly")) {
         set_bool_property(el, "readonly", false);
         el.remove_attribute("data-phx-readonly");
       }
-      if (disabled_val) {
-        set_bool_property(el, "disabled",
-                          profile_ >= client_profile::v0_18 && *disabled_val == "true");
+      if (had_disabled) {
+        set_bool_property(el, "disabled", was_disabled);
         el.remove_attribute("data-phx-disabled");
       }
-      remove_loading_classes(el, [](const std::string&) { return false; });
+      drop_classes(el, is_loading_class, sc.text, sc.tokens);
       restore_text(el);
       unlocked.push_back(&el);
     }
     return unlocked;
   }
 
-  std::vector<dom::node*> matches;
-  walk(document, [&](dom::node& el) {
+  walk(document, sc.stack, [&](dom::node& el) {
     const std::string* src = el.get_attribute("data-phx-ref-src");
     if (src && *src == view_id_) matches.push_back(&el);
   });
@@ -284,8 +322,9 @@ std::vector<dom::node*> loading_state::undo(dom::node& document, std::uint64_t r
       unlocked.push_back(&el);
     }
     if (!(loading_ref && *loading_ref <= ref)) {
-      if (can_undo_loading && has_class(el, "phx-submit-loading"))
-        remove_class(el, "phx-change-loading");
+      if (can_undo_loading && has_class(el, "phx-submit-loading", sc.tokens))
+        drop_classes(el, [](std::string_view t) { return t == "phx-change-loading"; }, sc.text,
+                     sc.tokens);
     } else {
       if (can_undo_loading) {
         el.remove_attribute("data-phx-ref-loading");
@@ -299,9 +338,12 @@ std::vector<dom::node*> loading_state::undo(dom::node& document, std::uint64_t r
         }
         restore_text(el);
       }
-      remove_loading_classes(el, [&](const std::string& c) {
-        return c == "phx-submit-loading" && !can_undo_loading;
-      });
+      drop_classes(
+          el,
+          [&](std::string_view t) {
+            return is_loading_class(t) && !(t == "phx-submit-loading" && !can_undo_loading);
+          },
+          sc.text, sc.tokens);
     }
     if ((!loading_ref || *loading_ref <= ref) && (!lock_ref || *lock_ref <= ref))
       el.remove_attribute("data-phx-ref-src");

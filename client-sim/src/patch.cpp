@@ -350,6 +350,7 @@ struct view_patcher::state {
   lock_clones locks;
   sticky_refs sticky;
   prefixed_names names;
+  std::vector<dom::node*> nodes;  // a component's elements: reused by every patch
 };
 
 namespace {
@@ -1183,7 +1184,7 @@ class plain_patch final : public detail::morph_callbacks {
 }  // namespace
 
 view_patcher::view_patcher(client_profile profile, std::string view_id)
-    : s_(std::make_unique<state>(state{profile, std::move(view_id), {}, {}, {}})) {}
+    : s_(std::make_unique<state>(state{profile, std::move(view_id), {}, {}, {}, {}})) {}
 view_patcher::view_patcher(view_patcher&&) noexcept = default;
 view_patcher& view_patcher::operator=(view_patcher&&) noexcept = default;
 view_patcher::~view_patcher() = default;
@@ -1211,7 +1212,9 @@ patch_report view_patcher::component(dom::node& container, int cid, std::string_
 patch_report view_patcher::component(dom::node& container, int cid, protocol::component_markup markup,
                                      const std::vector<json>& streams, const patch_options& o) {
   patch_report r;
-  auto nodes = component_nodes(container, cid);
+  std::vector<dom::node*>& nodes = s_->nodes;
+  nodes.clear();
+  collect_component_nodes(container, cid, nodes);
   if (nodes.empty()) return r;
   r.patch = patch_report::kind::components;
   auto parsed = markup.parsed ? std::move(markup.parsed) : dom::parse_fragment(markup.html, "template");
@@ -1355,29 +1358,40 @@ patch_report view_dom::patch_join(dom::node& container, std::string_view html,
 namespace {
 
 /// The cids View.update patches for a components-only diff (findParentCIDs /
-/// findExistingParentCIDs of the release).
-std::vector<int> parent_cids(dom::node& container, const std::vector<int>& changed, client_profile p) {
-  std::set<int> present;
-  std::set<int> nested;
-  for (int cid : changed) {
-    for (dom::node* el : component_nodes(container, cid)) {
-      present.insert(cid);
+/// findExistingParentCIDs of the release), into `out`. `nodes`, `present` and `nested` are
+/// scratch space (kept by the view, so a diff allocates none of it).
+void parent_cids(dom::node& container, const std::vector<int>& changed, client_profile p,
+                 std::vector<int>& out, std::vector<dom::node*>& nodes, std::vector<char>& present,
+                 std::vector<int>& nested) {
+  present.assign(changed.size(), 0);
+  nested.clear();
+  for (std::size_t i = 0; i < changed.size(); ++i) {
+    nodes.clear();
+    collect_component_nodes(container, changed[i], nodes);
+    for (dom::node* el : nodes) {
+      present[i] = 1;
       for_each_element(*el, [&](dom::node& inner) {
-        if (auto c = cid_of(inner)) nested.insert(*c);
+        if (auto c = cid_of(inner)) nested.push_back(*c);
       });
     }
   }
-  std::vector<int> out;
-  for (int cid : changed) {
-    if (protocol::has_magic_ids(p) && !present.count(cid)) continue;
-    if (!nested.count(cid)) out.push_back(cid);
+  std::sort(nested.begin(), nested.end());
+  out.clear();
+  for (std::size_t i = 0; i < changed.size(); ++i) {
+    const int cid = changed[i];
+    if (protocol::has_magic_ids(p) && !present[i]) continue;
+    if (!std::binary_search(nested.begin(), nested.end(), cid)) out.push_back(cid);
   }
   if (!protocol::has_magic_ids(p) && out.empty() && p != client_profile::v0_15) out = changed;
-  return out;
 }
 
 void append_report(patch_report& into, patch_report&& r) {
+  // Into an empty list (the first component's report), the list itself moves.
   auto move_all = [](auto& dst, auto& src) {
+    if (dst.empty()) {
+      dst.swap(src);
+      return;
+    }
     for (auto& x : src) dst.push_back(std::move(x));
   };
   move_all(into.added, r.added);
@@ -1388,9 +1402,14 @@ void append_report(patch_report& into, patch_report&& r) {
   move_all(into.nested_removed, r.nested_removed);
   move_all(into.patched_cids, r.patched_cids);
   move_all(into.pending_removes, r.pending_removes);
-  std::set<int> cids(into.removed_cids.begin(), into.removed_cids.end());
-  cids.insert(r.removed_cids.begin(), r.removed_cids.end());
-  into.removed_cids.assign(cids.begin(), cids.end());
+  // Both ascending without repeats: a union.
+  if (into.removed_cids.empty()) {
+    into.removed_cids.swap(r.removed_cids);
+  } else if (!r.removed_cids.empty()) {
+    std::set<int> cids(into.removed_cids.begin(), into.removed_cids.end());
+    cids.insert(r.removed_cids.begin(), r.removed_cids.end());
+    into.removed_cids.assign(cids.begin(), cids.end());
+  }
   if (r.trigger_action) into.trigger_action = r.trigger_action;
 }
 
@@ -1401,13 +1420,16 @@ protocol::result<patch_report> view_dom::update(dom::node& container, protocol::
   if (!joined_) return protocol::make_error(protocol::diff_errc::not_joined, "");
   const bool components_only = d.components_only();
   const bool touches = d.touches_view();
-  const std::vector<int> changed = d.component_ids();
+  std::vector<int>& changed = scratch_.changed;
+  d.component_ids(changed);
   if (auto r = tree_.merge(d); !r) return r.error();
   patch_report out;
   const client_profile p = tree_.profile();
   if (components_only) {
     out.patch = patch_report::kind::components;
-    for (int cid : parent_cids(container, changed, p)) {
+    parent_cids(container, changed, p, scratch_.cids, scratch_.nodes, scratch_.present,
+                scratch_.nested);
+    for (int cid : scratch_.cids) {
       std::vector<json> streams;
       auto markup = tree_.component_markup_of(cid, &streams);
       if (!markup) continue;

@@ -64,6 +64,61 @@ void morph_attrs_by_lookup(dom::node& from, const dom::node& to) {
   for (const auto& name : gone) from.remove_attribute(name);
 }
 
+// Keys are never empty: an empty one marks a free entry (an erased key).
+std::size_t key_index::inline_find(std::string_view k) const noexcept {
+  for (std::size_t i = 0; i < count_; ++i)
+    if (inline_[i].first == k) return i;
+  return count_;
+}
+
+void key_index::insert_or_assign(std::string_view k, dom::node* n) {
+  if (k.empty()) return;
+  if (!spilled_) {
+    std::size_t i = inline_find(k);
+    if (i < count_) {
+      inline_[i].second = n;
+      return;
+    }
+    if (live_ < count_) i = inline_find({});  // the first free entry
+    if (i < count_ || count_ < inline_capacity) {
+      if (i == count_) ++count_;
+      inline_[i].first.assign(k);
+      inline_[i].second = n;
+      ++live_;
+      return;
+    }
+    big_.reserve(2 * inline_capacity);
+    for (std::size_t j = 0; j < count_; ++j) big_.emplace(std::move(inline_[j].first), inline_[j].second);
+    count_ = live_ = 0;
+    spilled_ = true;
+  }
+  big_.insert_or_assign(std::string(k), n);
+}
+
+dom::node* key_index::find(std::string_view k) const {
+  if (spilled_) {
+    auto it = big_.find(std::string(k));
+    return it == big_.end() ? nullptr : it->second;
+  }
+  if (k.empty()) return nullptr;
+  const std::size_t i = inline_find(k);
+  return i < count_ ? inline_[i].second : nullptr;
+}
+
+void key_index::erase(std::string_view k) {
+  if (spilled_) {
+    big_.erase(std::string(k));
+    return;
+  }
+  if (k.empty()) return;
+  const std::size_t i = inline_find(k);
+  if (i == count_) return;
+  inline_[i].first.clear();  // freed in place: no string moves
+  inline_[i].second = nullptr;
+  --live_;
+  if (i + 1 == count_) --count_;
+}
+
 namespace {
 
 bool is_tag(const dom::node& n, std::string_view t) { return n.is_element() && n.tag() == t; }
@@ -177,7 +232,7 @@ class morpher {
   void index_tree(dom::node& n) {
     for (const auto& c : n.children()) {
       std::string_view k = key(*c);
-      if (!k.empty()) lookup_.insert_or_assign(std::string(k), c.get());
+      if (!k.empty()) lookup_.insert_or_assign(k, c.get());
       index_tree(*c);
     }
   }
@@ -191,9 +246,8 @@ class morpher {
 
   void remove_keyed() {
     for (std::size_t i = 0; i < keyed_removals_.size(); ++i) {
-      auto it = lookup_.find(keyed_removals_[i]);
-      if (it == lookup_.end()) continue;
-      dom::node* el = it->second;
+      dom::node* el = lookup_.find(keyed_removals_[i]);
+      if (!el) continue;
       remove_node(*el, el->parent() != nullptr, false);
     }
   }
@@ -203,8 +257,7 @@ class morpher {
   std::string_view key(const dom::node& n) { return n.is_element() ? cb_.key(n) : std::string_view(); }
 
   dom::node* lookup(std::string_view k) {
-    auto it = lookup_.find(std::string(k));
-    return it == lookup_.end() ? nullptr : it->second;
+    return lookup_.find(k);
   }
 
   void walk_discarded(dom::node& n, bool skip_keyed) {
@@ -270,7 +323,7 @@ class morpher {
   void morph_el(dom::node& from_el, dom::node& to, bool children_only) {
     const std::string_view to_key = key(to);
     if (!to_key.empty())
-      lookup_.erase(std::string(to_key));
+      lookup_.erase(to_key);
     dom::node* into = &from_el;
     if (!children_only) {
       switch (cb_.before_el_updated(from_el, to, into)) {
@@ -410,10 +463,7 @@ class morpher {
   morph_version v_;
   morph_callbacks& cb_;
   std::unique_ptr<dom::node>* to_owner_ = nullptr;
-  // Keys are copied in: the views key() gives do not outlive their node's attributes.
-  // std::hash<std::string> rather than a transparent hash: libstdc++ caches its codes and
-  // searches small tables linearly, which the few keys of a view's patch gain most from.
-  std::unordered_map<std::string, dom::node*> lookup_;
+  key_index lookup_;
   std::vector<std::string> keyed_removals_;
 };
 

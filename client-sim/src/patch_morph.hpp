@@ -5,10 +5,13 @@
 
 #include <lvh/dom/node.hpp>
 
+#include <array>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace lvh::sim::detail {
@@ -75,6 +78,30 @@ void morph_attrs(dom::node& from, const dom::node& to);
 /// morph_attrs looking every attribute up by name: what it does unless both elements have
 /// the same names in the same order (exposed for the property that holds the two equal).
 void morph_attrs_by_lookup(dom::node& from, const dom::node& to);
+
+/// morphdom's fromNodesLookup: keyed elements by key. A patch usually keys a handful, held
+/// in place and searched in order (no allocation per key); past `inline_capacity` they move
+/// into a hash map. Keys are copied: a key's node may change its attributes meanwhile.
+class key_index {
+ public:
+  static constexpr std::size_t inline_capacity = 16;
+
+  /// Keys are not empty (morphdom keys no node by an empty id); an empty one is ignored.
+  void insert_or_assign(std::string_view k, dom::node* n);
+  /// nullptr when `k` is not in the index.
+  dom::node* find(std::string_view k) const;
+  void erase(std::string_view k);
+  std::size_t size() const noexcept { return spilled_ ? big_.size() : live_; }
+
+ private:
+  std::size_t inline_find(std::string_view k) const noexcept;  // count_ when absent
+  std::array<std::pair<std::string, dom::node*>, inline_capacity> inline_{};
+  std::size_t count_ = 0;  // entries in use or freed, from the start
+  std::size_t live_ = 0;   // keys held
+  bool spilled_ = false;
+  // std::hash<std::string> rather than a transparent hash: libstdc++ caches its codes.
+  std::unordered_map<std::string, dom::node*> big_;
+};
 
 // Tree helpers shared with DOMPatch.
 dom::node* next_sibling(const dom::node& n) noexcept;

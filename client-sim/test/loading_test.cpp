@@ -102,4 +102,53 @@ TEST(loading, submit_marks_controls_and_the_js_loading_selector) {
   EXPECT_FALSE(f.at("#f").has_attribute("data-phx-ref-src"));
 }
 
+TEST(loading, undo_rewrites_the_class_token_set) {
+  // The class attribute is written back as the token set (single spaces, duplicates gone)
+  // without the loading classes, as classList.remove leaves it; one left empty goes.
+  for (auto p : {client_profile::v0_15, client_profile::v0_20, client_profile::v1_2}) {
+    fixture f(R"(<button id="b" class=" a  b a">x</button><button id="c" class="phx-click-loading">y</button>)");
+    sim::loading_state ls(p, "v");
+    auto r = ls.put_ref(*f.doc, click(f.at("#b")));
+    EXPECT_EQ(*f.at("#b").get_attribute("class"), "a b phx-click-loading");
+    f.at("#b").set_attribute("class", "phx-keyup-loading a\tphx-click-loading  b b");
+    ls.undo(*f.doc, r);
+    EXPECT_EQ(*f.at("#b").get_attribute("class"), "a b");
+    auto r2 = ls.put_ref(*f.doc, click(f.at("#c")));
+    ls.undo(*f.doc, r2);
+    EXPECT_FALSE(f.at("#c").has_attribute("class"));
+  }
+}
+
+TEST(loading, v1_a_locked_submit_keeps_its_submit_class) {
+  fixture f(R"(<form id="f"><button id="s">go</button></form>)");
+  sim::loading_state ls(client_profile::v1_0, "v");
+  sim::loading_request r;
+  r.what = sim::loading_request::kind::submit;
+  r.el = &f.at("#f");
+  r.event_type = "submit";
+  auto ref = ls.put_ref(*f.doc, r);
+  // A later lock on the button: the first reply leaves its submit class.
+  f.at("#s").set_attribute("data-phx-ref-lock", std::to_string(ref + 5));
+  f.at("#s").set_attribute("class", "phx-change-loading phx-submit-loading x");
+  ls.undo(*f.doc, ref);
+  EXPECT_EQ(*f.at("#s").get_attribute("class"), "phx-submit-loading x");
+  EXPECT_FALSE(f.at("#f").has_attribute("class"));
+}
+
+TEST(loading, undo_buffered_reports_what_undo_reports_and_reuses_its_buffer) {
+  fixture f("<button id=\"a\">a</button><button id=\"b\">b</button>");
+  sim::loading_state ls(client_profile::v0_18, "v");
+  auto ra = ls.put_ref(*f.doc, click(f.at("#a")));
+  auto rb = ls.put_ref(*f.doc, click(f.at("#b")));
+  const auto& first = ls.undo_buffered(*f.doc, ra);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0], &f.at("#a"));
+  const auto& second = ls.undo_buffered(*f.doc, rb);
+  EXPECT_EQ(&first, &second);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0], &f.at("#b"));
+  EXPECT_TRUE(ls.undo_buffered(*f.doc, rb).empty());  // nothing carries that ref any more
+  EXPECT_EQ(f.html("#b"), R"(<button id="b">b</button>)");
+}
+
 }  // namespace

@@ -10,7 +10,9 @@
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -84,6 +86,77 @@ TEST(patch_morph, morph_attrs_sets_changed_values_in_place_and_drops_the_rest) {
   lvh::sim::detail::morph_attrs(*from, *other);
   // New ones are appended walking the target from its end; those it lacks are removed.
   EXPECT_EQ(attrs(*from), (attr_list{{"class", "z"}, {"data-y", "2"}, {"data-x", "1"}}));
+}
+
+// key_index against a hash map: the same answers after any sequence of inserts, lookups and
+// erases, including sequences that outgrow its inline entries (and then shrink).
+RC_GTEST_PROP(patch_morph, key_index_acts_as_a_map, ()) {
+  lvh::sim::detail::key_index index;
+  std::unordered_map<std::string, lvh::dom::node*> model;
+  std::vector<std::unique_ptr<node>> nodes;
+  for (int i = 0; i < 4; ++i) nodes.push_back(node::make_element("div"));
+  const auto keys = *rc::gen::container<std::vector<int>>(rc::gen::inRange(0, 40));
+  for (int k : keys) {
+    // Short keys and ones past the small-string size, on the heap.
+    const std::string key = (k % 3 == 0 ? "a-key-long-enough-for-the-heap-" : "k") + std::to_string(k / 2);
+    node* n = nodes[static_cast<std::size_t>(k) % nodes.size()].get();
+    switch (*rc::gen::inRange(0, 3)) {
+      case 0:
+        index.insert_or_assign(key, n);
+        model.insert_or_assign(key, n);
+        break;
+      case 1:
+        index.erase(key);
+        model.erase(key);
+        break;
+      default: {
+        auto it = model.find(key);
+        RC_ASSERT(index.find(key) == (it == model.end() ? nullptr : it->second));
+      }
+    }
+    RC_ASSERT(index.size() == model.size());
+  }
+  for (const auto& [key, n] : model) RC_ASSERT(index.find(key) == n);
+}
+
+TEST(patch_morph, key_index_spills_past_its_inline_entries) {
+  lvh::sim::detail::key_index index;
+  auto a = node::make_element("a");
+  auto b = node::make_element("b");
+  const std::size_t n = lvh::sim::detail::key_index::inline_capacity + 3;
+  for (std::size_t i = 0; i < n; ++i) index.insert_or_assign("id" + std::to_string(i), a.get());
+  index.insert_or_assign("id0", b.get());
+  EXPECT_EQ(index.size(), n);
+  EXPECT_EQ(index.find("id0"), b.get());
+  EXPECT_EQ(index.find("id" + std::to_string(n - 1)), a.get());
+  index.erase("id1");
+  EXPECT_EQ(index.find("id1"), nullptr);
+  EXPECT_EQ(index.find("nope"), nullptr);
+  EXPECT_EQ(index.size(), n - 1);
+  index.insert_or_assign("", a.get());  // no node is keyed by an empty key
+  EXPECT_EQ(index.find(""), nullptr);
+}
+
+TEST(patch_morph, key_index_reuses_erased_entries) {
+  lvh::sim::detail::key_index index;
+  auto a = node::make_element("a");
+  auto b = node::make_element("b");
+  index.insert_or_assign("x", a.get());
+  index.insert_or_assign("y", a.get());
+  index.erase("x");
+  EXPECT_EQ(index.find("x"), nullptr);
+  EXPECT_EQ(index.find(""), nullptr);  // the freed entry is no key
+  index.insert_or_assign("z", b.get());
+  EXPECT_EQ(index.find("z"), b.get());
+  EXPECT_EQ(index.find("y"), a.get());
+  EXPECT_EQ(index.size(), 2u);
+  // Many inserts and erases that never hold more than two keys stay within the inline entries.
+  for (int i = 0; i < 100; ++i) {
+    index.insert_or_assign("k" + std::to_string(i), a.get());
+    index.erase("k" + std::to_string(i));
+  }
+  EXPECT_EQ(index.size(), 2u);
+  EXPECT_EQ(index.find("z"), b.get());
 }
 
 }  // namespace

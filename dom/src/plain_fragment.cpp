@@ -203,7 +203,6 @@ class builder {
 
   std::unique_ptr<node> run() {
     auto root = node::make_fragment();
-    open_.reserve(16);  // deeper than most markup: no regrowth
     open_.push_back({root.get(), 0, {}});
     std::string text;
     while (i_ < s_.size()) {
@@ -238,6 +237,32 @@ class builder {
     node* n;
     unsigned flags;
     std::string_view name;  // the element's tag(), lower case
+  };
+
+  // The open elements: in place up to a depth most markup stays within (a component's
+  // parse allocates no stack), then in a vector.
+  class open_stack {
+   public:
+    void push_back(const open_element& e) {
+      if (size_ < inline_depth) in_place_[size_] = e;
+      else spill_.push_back(e);
+      ++size_;
+    }
+    void pop_back() noexcept {
+      --size_;
+      if (size_ >= inline_depth) spill_.pop_back();
+    }
+    std::size_t size() const noexcept { return size_; }
+    const open_element& operator[](std::size_t i) const noexcept {
+      return i < inline_depth ? in_place_[i] : spill_[i - inline_depth];
+    }
+    const open_element& back() const noexcept { return (*this)[size_ - 1]; }
+
+   private:
+    static constexpr std::size_t inline_depth = 24;
+    std::array<open_element, inline_depth> in_place_;
+    std::vector<open_element> spill_;
+    std::size_t size_ = 0;
   };
 
   // The end of the run of plain ASCII characters at i_ that are neither `a` nor `b`: what
@@ -518,7 +543,7 @@ class builder {
   std::string_view s_;
   std::size_t max_depth_;
   std::size_t i_ = 0;
-  std::vector<open_element> open_;
+  open_stack open_;
 };
 
 }  // namespace

@@ -107,6 +107,19 @@ TEST(plain_fragment, gives_up_where_the_gumbo_path_caps_the_depth) {
             dump(*parse_fragment_gumbo(deep, "template", lvh::dom::ns::html, shallow)));
 }
 
+TEST(plain_fragment, nests_past_its_in_place_stack_as_gumbo_does) {
+  // Deeper than the open elements the builder keeps in place: the rest spill and come back.
+  std::string deep;
+  for (int i = 0; i < 60; ++i) deep += "<div id=\"d" + std::to_string(i) + "\"><span>" + std::to_string(i) + "</span>";
+  deep += "<p>end</p>";
+  for (int i = 0; i < 60; ++i) deep += "</div><b>after</b>";
+  auto plain = parse_plain_fragment(deep, 512);
+  ASSERT_NE(plain, nullptr);
+  EXPECT_EQ(dump(*plain), gumbo(deep));
+  // A <p> deep inside is closed by a block start tag only through the whole stack: Gumbo's.
+  EXPECT_EQ(parse_plain_fragment("<p>" + deep, 512), nullptr);
+}
+
 RC_GTEST_PROP(plain_fragment, accepted_markup_builds_as_gumbo_builds_it, ()) {
   const auto seed = *rc::gen::arbitrary<std::uint32_t>();
   const std::string html = markup_gen(seed).make();

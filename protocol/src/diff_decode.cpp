@@ -3,6 +3,7 @@
 // merge in rendered.cpp.
 #include "tree.hpp"
 
+#include <array>
 #include <charconv>
 #include <string>
 #include <string_view>
@@ -136,6 +137,27 @@ class diff_path {
   bool is_index_ = false;
 };
 
+/// A node's (slot, value) pairs, gathered before any is decoded: in place for the usual
+/// few, no allocation.
+template <class J>
+class slot_list {
+ public:
+  void emplace_back(long slot, J* value) {
+    if (size_ < in_place_.size()) in_place_[size_] = {slot, value};
+    else more_.emplace_back(slot, value);
+    ++size_;
+  }
+  std::size_t size() const noexcept { return size_; }
+  const std::pair<long, J*>& operator[](std::size_t i) const noexcept {
+    return i < in_place_.size() ? in_place_[i] : more_[i - in_place_.size()];
+  }
+
+ private:
+  std::array<std::pair<long, J*>, 8> in_place_;
+  std::vector<std::pair<long, J*>> more_;
+  std::size_t size_ = 0;
+};
+
 /// Decodes from `J`: a json whose strings are moved out, or a const json they are copied
 /// from (a diff that stays where it is, as in a logged frame).
 template <class J>
@@ -228,9 +250,9 @@ class decoder {
         if (!c) return c.error();
         return dyn(box<comprehension>(std::make_unique<comprehension>(std::move(*c))));
       }
-      auto n = node_of(v, place::nested, depth + 1, where);
-      if (!n) return n.error();
-      return dyn(box<node>(std::make_unique<node>(std::move(*n))));
+      auto n = std::make_unique<node>();
+      if (auto r = node_into(v, place::nested, depth + 1, where, *n); !r) return r.error();
+      return dyn(box<node>(std::move(n)));
     }
     return fail(diff_errc::bad_dynamic, where);
   }
@@ -239,10 +261,11 @@ class decoder {
     return v.contains("d") || v.contains("k") || v.contains("stream");
   }
 
-  result<node> node_of(J& v, place where_is, std::size_t depth, const diff_path& where) {
+  /// Decodes into `n`, a node as default-constructed (built where it is kept, not moved
+  /// there); on error `n` is left partly filled.
+  result<void> node_into(J& v, place where_is, std::size_t depth, const diff_path& where, node& n) {
     if (depth > limits_.max_depth) return fail(diff_errc::too_deep, where);
     if (!v.is_object()) return fail(diff_errc::not_object, where);
-    node n;
     if (auto it = v.find("s"); it != v.end()) {
       auto s = statics_of(*it, where_is, path(where, "s"));
       if (!s) return s.error();
@@ -251,7 +274,7 @@ class decoder {
     // A full node with inline statics gets its slots densely; anything else (partial diffs,
     // template indexes, component links) is kept sparse until the merge knows the arity.
     const bool dense = n.s.k == statics_ref::kind::list;
-    std::vector<std::pair<long, J*>> slot_values;
+    slot_list<J> slot_values;
     for (auto& [k, val] : members(v)) {
       if (k == "s"sv) continue;
       // At the top, "t", "e", "r" and "c" are the diff's own (taken out before the root).
@@ -280,7 +303,8 @@ class decoder {
     if (dense) {
       const std::size_t arity = n.s.list->size() - 1;
       n.slots.resize(arity);
-      for (auto& [i, val] : slot_values) {
+      for (std::size_t k = 0; k < slot_values.size(); ++k) {
+        const auto [i, val] = slot_values[k];
         if (static_cast<std::size_t>(i) >= arity)
           return fail(diff_errc::statics_mismatch, path(where, i));
         auto d = dynamic(*val, depth, path(where, i));
@@ -294,7 +318,8 @@ class decoder {
     } else {
       // Partial: store by index; the merge checks each index against the base's statics.
       n.sparse.reserve(slot_values.size());
-      for (auto& [i, val] : slot_values) {
+      for (std::size_t k = 0; k < slot_values.size(); ++k) {
+        const auto [i, val] = slot_values[k];
         auto d = dynamic(*val, depth, path(where, i));
         if (!d) return d.error();
         n.sparse.emplace_back(i, std::move(*d));
@@ -302,7 +327,7 @@ class decoder {
       std::sort(n.sparse.begin(), n.sparse.end(),
                 [](const auto& a, const auto& b) { return a.first < b.first; });
     }
-    return n;
+    return {};
   }
 
   result<std::vector<dyn>> entry_of(J& v, std::size_t depth, const diff_path& where) {
@@ -528,15 +553,14 @@ result<diff> diff::decode(J& j, client_profile p, const diff_limits& limits) {
       auto cid = detail::index_key(k);
       if (!cid) return make_error(diff_errc::bad_key, "c." + k);
       if (v.is_object() && dec::is_comprehension(v)) return make_error(diff_errc::not_object, "c." + k);
-      auto n = d.node_of(v, dec::place::component, 1, diff_path(components, k));
-      if (!n) return n.error();
-      out.root_->components.emplace(static_cast<int>(*cid), std::move(*n));
+      auto [at, fresh] = out.root_->components.try_emplace(static_cast<int>(*cid));
+      if (!fresh) continue;  // keys are unique: not reached
+      if (auto r = d.node_into(v, dec::place::component, 1, diff_path(components, k), at->second); !r)
+        return r.error();
     }
   }
   if (dec::is_comprehension(j)) return make_error(diff_errc::bad_key, "d");
-  auto root = d.node_of(j, dec::place::root, 0, top);
-  if (!root) return root.error();
-  out.root_->root = std::move(*root);
+  if (auto r = d.node_into(j, dec::place::root, 0, top, out.root_->root); !r) return r.error();
   return out;
 }
 

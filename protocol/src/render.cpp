@@ -261,7 +261,10 @@ class legacy_renderer {
       return;
     }
     stack_.push_back(cid);
-    std::string inner;
+    // The tree's buffer (a component rendered inside this one finds it taken, and uses one
+    // of its own).
+    std::string inner = std::move(t_.component_scratch);
+    inner.clear();
     inner.reserve(t_.component_hint);
     const std::size_t components_before = components_rendered_;
     node_out(c, inner);
@@ -269,17 +272,18 @@ class legacy_renderer {
     // Bounded, so one large component does not make every small one reserve its size.
     t_.component_hint = std::min<std::size_t>(std::max(t_.component_hint, inner.size()), 16384);
     const bool has_nested = components_rendered_ != components_before;
-    std::string skipped;
     bool literal = false;
+    // The placeholder is written where it is kept, into the capacity of the last one.
+    if (has_nested) c.skipped.clear();
     auto frag = normalize_component_tree(inner, cid, t_.view_id, t_.profile, skip, allow_root_comments,
-                                         has_nested ? nullptr : &skipped, literal);
+                                         has_nested ? nullptr : &c.skipped, literal);
+    t_.component_scratch = std::move(inner);
     if (tree && literal)
       *tree = std::move(frag);
     else
       dom::serialize_children(*frag, out);
     c.clean = true;
     c.skipped_ok = !has_nested && allow_root_comments;
-    c.skipped = std::move(skipped);
   }
 
   tree& t_;

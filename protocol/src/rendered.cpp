@@ -154,7 +154,13 @@ bool same(const dyn& a, const dyn& b) {
 
 class merger {
  public:
-  merger(tree& t, diff_node& d) : t_(t), d_(d), p_(t.profile) {}
+  merger(tree& t, diff_node& d)
+      : t_(t), d_(d), p_(t.profile), resolving_(t.merge_buf.resolving), taken_(t.merge_buf.taken),
+        changed_roots_(t.merge_buf.changed_roots) {
+    resolving_.clear();
+    taken_.clear();
+    changed_roots_.clear();
+  }
 
   result<void> run() {
     replace_root_ = d_.root.s.present();
@@ -221,7 +227,9 @@ class merger {
     if (auto it = resolved_.find(cid); it != resolved_.end()) return &it->second;
     const where c_key{nullptr, "c", -1};
     const where w = c_key.at(cid);
-    if (!resolving_.insert(cid).second) return fail(diff_errc::bad_cid_link, w.at("s"));
+    if (std::find(resolving_.begin(), resolving_.end(), cid) != resolving_.end())
+      return fail(diff_errc::bad_cid_link, w.at("s"));
+    resolving_.push_back(cid);
     node& cd = d_.components.at(cid);
     node out;
     if (cd.s.k == statics_ref::kind::link) {
@@ -257,7 +265,7 @@ class merger {
         n.clean = false;
         n.skipped_ok = false;
         if (auto r = merge_node(n, cd, nullptr, w, &log_); !r) return r.error();
-        resolving_.erase(cid);
+        resolving_.erase(std::find(resolving_.begin(), resolving_.end(), cid));
         changed_roots_.push_back({nullptr, cid});
         return &n;
       }
@@ -265,7 +273,7 @@ class merger {
       if (!r) return r.error();
       out = std::move(*r);
     }
-    resolving_.erase(cid);
+    resolving_.erase(std::find(resolving_.begin(), resolving_.end(), cid));
     changed_roots_.push_back({nullptr, cid});
     auto [it, _] = resolved_.emplace(cid, std::move(out));
     return &it->second;
@@ -759,6 +767,15 @@ class merger {
 
   /// A component that renders itself (through any chain) would recurse forever.
   result<void> check_component_cycles() {
+    // Usually no component this diff resolved renders another: then none can be on a cycle
+    // or reach a missing one, and the walk below (a map and a stack) is not needed.
+    std::vector<int>& refs = t_.merge_buf.refs;
+    refs.clear();
+    for (const auto& entry : resolved_) {
+      collect_cids(entry.second, refs);
+      if (!refs.empty()) break;
+    }
+    if (refs.empty()) return {};
     const where c_key{nullptr, "c", -1};
     std::map<int, int> state;  // 0 unvisited, 1 on the stack, 2 done
     for (auto& [start, _] : resolved_) {
@@ -828,10 +845,11 @@ class merger {
   bool replace_root_ = false;
   dyn new_root_;
   std::map<int, node> resolved_;
-  std::set<int> resolving_;
+  // The tree's buffers (tree::merge_buf), so a merge allocates none of them.
+  std::vector<int>& resolving_;  // the cids being resolved, innermost last
   std::set<int> linked_before_;  // components some "s": -cid reads as they were
-  std::vector<int> taken_;       // components moved out of the tree to merge in place
-  std::vector<std::pair<const node*, int>> changed_roots_;
+  std::vector<int>& taken_;      // components moved out of the tree to merge in place
+  std::vector<std::pair<const node*, int>>& changed_roots_;
   undo_log log_;
   const std::map<int, node> empty_;
 };
@@ -1019,9 +1037,14 @@ bool diff::touches_view() const noexcept {
 
 std::vector<int> diff::component_ids() const {
   std::vector<int> out;
+  component_ids(out);
+  return out;
+}
+
+void diff::component_ids(std::vector<int>& out) const {
+  out.clear();
   if (root_)
     for (auto& [cid, _] : root_->components) out.push_back(cid);
-  return out;
 }
 
 bool diff::components_only() const noexcept {

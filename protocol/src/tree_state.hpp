@@ -19,6 +19,12 @@ struct tree {
   std::size_t size_hint = 0;        // the last render's size, to reserve the next one
   std::size_t component_hint = 0;   // the largest component markup lately, likewise
   bool render_cache = true;         // reuse rows' and components' earlier markup
+  std::string component_scratch;    // a component's markup buffer, reused render to render
+  // A merge's bookkeeping, reused merge to merge (rendered.cpp's merger).
+  struct merge_buffers {
+    std::vector<int> resolving, taken, refs;
+    std::vector<std::pair<const node*, int>> changed_roots;
+  } merge_buf;
 };
 
 // -- rendered.cpp --------------------------------------------------------------------------

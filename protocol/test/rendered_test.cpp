@@ -59,6 +59,19 @@ TEST(rendered_0_15, a_components_only_diff_patches_just_that_component) {
             "<span class=\"c\" data-phx-component=\"1\" id=\"phx-A-1-0\">bye</span>\n");
 }
 
+TEST(diff, component_ids_into_a_buffer_replace_what_it_held) {
+  auto d = diff::from_json(json::parse(R"({"c":{"12":{"0":"a"},"3":{"0":"b"}}})"), client_profile::v0_15);
+  ASSERT_TRUE(d.has_value());
+  std::vector<int> out{7, 8, 9};
+  d->component_ids(out);
+  EXPECT_EQ(out, (std::vector<int>{3, 12}));
+  EXPECT_EQ(d->component_ids(), out);
+  auto none = diff::from_json(json::parse(R"({"0":"x"})"), client_profile::v0_15);
+  ASSERT_TRUE(none.has_value());
+  none->component_ids(out);
+  EXPECT_TRUE(out.empty());
+}
+
 TEST(rendered_0_15, a_new_component_shares_statics_with_an_old_one_through_a_negative_link) {
   container_model r(client_profile::v0_15, "phx-A");
   ok(r.join(json::parse(counter_join)));
@@ -150,6 +163,9 @@ INSTANTIATE_TEST_SUITE_P(
         refusal{"partial_new_component", R"({"c":{"5":{"0":"a"}}})",
                 diff_errc::partial_without_base},
         refusal{"component_renders_itself", R"({"c":{"1":{"0":1}}})", diff_errc::bad_cid_link},
+        // Only the second of two components renders another, one that does not exist.
+        refusal{"component_renders_a_missing_one",
+                R"({"c":{"1":{"0":"x"},"5":{"s":["<p>","</p>"],"0":9}}})", diff_errc::dangling_cid},
         refusal{"unknown_key", R"({"x":"1"})", diff_errc::bad_key},
         refusal{"template_index_before_0_18", R"({"1":{"d":[[{"s":0,"0":"x"}]]}})",
                 diff_errc::bad_statics},

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lvh::dom {
@@ -43,6 +44,9 @@ class loading_state {
   /// elements whose lock this released (1.x) or whose ref it took off (≤0.20), for the
   /// patcher to apply the updates it held back for them (View.undoRefs).
   std::vector<dom::node*> undo(dom::node& document, std::uint64_t ref);
+  /// `undo` without allocating once warm: the elements are returned in a buffer the state
+  /// keeps, valid until its next undo.
+  const std::vector<dom::node*>& undo_buffered(dom::node& document, std::uint64_t ref);
 
   /// The next ref put_ref will take.
   std::uint64_t next_ref() const noexcept { return next_ref_; }
@@ -52,6 +56,12 @@ class loading_state {
   protocol::client_profile profile_;
   std::string view_id_;
   std::uint64_t next_ref_ = 0;
+  // Reused by every undo (a reply's, on the click path): no allocation per reply.
+  struct scratch {
+    std::vector<dom::node*> stack, matches, unlocked;
+    std::vector<std::string_view> tokens;
+    std::string text;
+  } scratch_;
 };
 
 /// The loading classes the client adds (phx-click-loading, ...), in its order.

@@ -247,6 +247,12 @@ class view_dom {
   view_patcher patcher_;
   std::vector<int> pruning_;
   bool joined_ = false;
+  // Reused by every update (its cid bookkeeping), so a diff allocates none of it.
+  struct update_scratch {
+    std::vector<int> changed, cids, nested;
+    std::vector<char> present;
+    std::vector<dom::node*> nodes;
+  } scratch_;
 };
 
 }  // namespace lvh::sim

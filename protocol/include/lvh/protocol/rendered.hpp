@@ -89,6 +89,8 @@ class diff {
   bool touches_view() const noexcept;
   /// The cids the diff's "c" carries, ascending.
   std::vector<int> component_ids() const;
+  /// The same into `out` (replacing what it held), reusing its capacity.
+  void component_ids(std::vector<int>& out) const;
   /// Only "c" (and title, events, reply): the client patches just those components.
   bool components_only() const noexcept;
 
