@@ -83,6 +83,13 @@ void drop_classes(dom::node& el, Drop drop, std::string& buf, std::vector<std::s
 }
 
 // element.innerText = text, as the oracle's jsdom does it (text replaces the children).
+// Whether `n` is a descendant of `el`.
+bool is_inside(const dom::node& n, const dom::node& el) {
+  for (const dom::node* p = n.parent(); p; p = p->parent())
+    if (p == &el) return true;
+  return false;
+}
+
 void set_inner_text(dom::node& el, const std::string& text) {
   el.clear_children();
   if (!text.empty()) el.append_child(dom::node::make_text(text));
@@ -222,7 +229,9 @@ std::uint64_t loading_state::put_ref(dom::node& document, const loading_request&
       for (dom::node* e : dom::query_all(document, *sel)) els.push_back({e, true, true});
   }
   const std::string ref_text = std::to_string(ref);
-  for (const mark& m : els) {
+  for (std::size_t at = 0; at < els.size(); ++at) {
+    const mark& m = els[at];
+    if (!m.el) continue;  // inside an element whose text was replaced: freed
     dom::node& el = *m.el;
     if (v1) {
       el.set_attribute("data-phx-ref-src", view_id_);
@@ -244,7 +253,12 @@ std::uint64_t loading_state::put_ref(dom::node& document, const loading_request&
     const std::string* restore = el.get_attribute("data-phx-disable-with-restore");
     if (!restore || restore->empty())
       el.set_attribute("data-phx-disable-with-restore", el.text_content());
-    if (profile_ == client_profile::v0_15 || !text.empty()) set_inner_text(el, text);
+    if (profile_ == client_profile::v0_15 || !text.empty()) {
+      // A browser goes on with the marks inside, detached; here they are freed.
+      for (std::size_t i = at + 1; i < els.size(); ++i)
+        if (els[i].el && els[i].el != &el && is_inside(*els[i].el, el)) els[i].el = nullptr;
+      set_inner_text(el, text);
+    }
     if (v1) {
       const std::string* prev = el.get_attribute("data-phx-disabled");
       el.set_attribute("data-phx-disabled",
@@ -265,11 +279,16 @@ const std::vector<dom::node*>& loading_state::undo_buffered(dom::node& document,
   std::vector<dom::node*>& matches = sc.matches;
   unlocked.clear();
   matches.clear();
-  auto restore_text = [](dom::node& el) {
-    if (const std::string* r = el.get_attribute("data-phx-disable-with-restore")) {
-      set_inner_text(el, *r);
-      el.remove_attribute("data-phx-disable-with-restore");
-    }
+  // Restoring an element's text drops its children. A browser goes on with the matches
+  // inside it, detached and harmless; here they are freed, so they leave the list (matches
+  // are in document order: those inside `el` come after position `at`).
+  auto restore_text = [&matches](dom::node& el, std::size_t at) {
+    const std::string* r = el.get_attribute("data-phx-disable-with-restore");
+    if (!r) return;
+    for (std::size_t i = at + 1; i < matches.size(); ++i)
+      if (matches[i] && is_inside(*matches[i], el)) matches[i] = nullptr;
+    set_inner_text(el, *r);
+    el.remove_attribute("data-phx-disable-with-restore");
   };
   if (profile_ < client_profile::v1_0) {
     char digits[24];
@@ -284,8 +303,9 @@ const std::vector<dom::node*>& loading_state::undo_buffered(dom::node& document,
       }
       matches.push_back(&el);
     });
-    for (dom::node* elp : matches) {
-      dom::node& el = *elp;
+    for (std::size_t at = 0; at < matches.size(); ++at) {
+      if (!matches[at]) continue;
+      dom::node& el = *matches[at];
       const std::string* d = el.get_attribute("data-phx-disabled");
       const bool had_disabled = d != nullptr;
       const bool was_disabled = d && profile_ >= client_profile::v0_18 && *d == "true";
@@ -300,7 +320,7 @@ const std::vector<dom::node*>& loading_state::undo_buffered(dom::node& document,
         el.remove_attribute("data-phx-disabled");
       }
       drop_classes(el, is_loading_class, sc.text, sc.tokens);
-      restore_text(el);
+      restore_text(el, at);
       unlocked.push_back(&el);
     }
     return unlocked;
@@ -310,8 +330,9 @@ const std::vector<dom::node*>& loading_state::undo_buffered(dom::node& document,
     const std::string* src = el.get_attribute("data-phx-ref-src");
     if (src && *src == view_id_) matches.push_back(&el);
   });
-  for (dom::node* elp : matches) {
-    dom::node& el = *elp;
+  for (std::size_t at = 0; at < matches.size(); ++at) {
+    if (!matches[at]) continue;
+    dom::node& el = *matches[at];
     const auto loading_ref = ref_attr(el, "data-phx-ref-loading");
     const auto lock_ref = ref_attr(el, "data-phx-ref-lock");
     const bool within = !(loading_ref && *loading_ref > ref && lock_ref && *lock_ref > ref);
@@ -336,7 +357,7 @@ const std::vector<dom::node*>& loading_state::undo_buffered(dom::node& document,
           set_bool_property(el, "disabled", *d == "true");
           el.remove_attribute("data-phx-disabled");
         }
-        restore_text(el);
+        restore_text(el, at);
       }
       drop_classes(
           el,

@@ -3,6 +3,7 @@
 // events_golden in bindings_test.cpp; these cases pin ref ordering and the 1.x lock rules.
 #include <lvh/dom/html.hpp>
 #include <lvh/dom/select.hpp>
+#include <lvh/protocol/profile.hpp>
 #include <lvh/sim/loading.hpp>
 
 #include <gtest/gtest.h>
@@ -79,6 +80,34 @@ TEST(loading, disable_with_swaps_text_and_restores) {
     EXPECT_FALSE(f.at("#b").has_attribute("data-phx-disable-with-restore"));
     // 0.18/0.20 never lift the disabled attribute they set for phx-disable-with.
     EXPECT_EQ(f.at("#b").has_attribute("disabled"), p == client_profile::v0_18);
+  }
+}
+
+// Swapping a button's text drops what it holds, marked controls included: a browser goes on
+// with them detached, the simulator forgets them (they are freed). Under AddressSanitizer
+// this was a use after free, on the mark (put_ref) and on the undo (0.18+, an empty
+// phx-disable-with swaps nothing until the undo restores the text).
+TEST(loading, marked_controls_inside_a_swapped_button_are_dropped_not_touched) {
+  for (auto p : {client_profile::v0_15, client_profile::v0_18, client_profile::v0_20,
+                 client_profile::v1_0}) {
+    for (const char* with : {"Saving", ""}) {
+      SCOPED_TRACE(std::string(lvh::protocol::name(p)) + " disable-with=\"" + with + "\"");
+      fixture f(std::string(R"(<form id="f"><button id="b" phx-disable-with=")") + with +
+                R"(">Go<input id="in" name="x"></button></form>)");
+      sim::loading_state ls(p, "v");
+      sim::loading_request r;
+      r.what = sim::loading_request::kind::submit;
+      r.el = &f.at("#f");
+      r.event_type = "submit";
+      const auto ref = ls.put_ref(*f.doc, r);
+      const bool swapped = *with || p == client_profile::v0_15;
+      EXPECT_EQ(f.at("#b").text_content(), swapped ? with : "Go");
+      EXPECT_EQ(dom::query_first(*f.doc, dom::selector::parse_or_throw("#in")) != nullptr, !swapped);
+      ls.undo(*f.doc, ref);
+      // The text the button had comes back as text: the input is gone either way.
+      EXPECT_EQ(f.at("#b").text_content(), "Go");
+      EXPECT_EQ(dom::query_first(*f.doc, dom::selector::parse_or_throw("#in")), nullptr);
+    }
   }
 }
 
