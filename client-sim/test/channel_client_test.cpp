@@ -140,6 +140,20 @@ TEST_F(fixture, LifecycleFramesWithAnotherJoinRefAreDropped) {
   EXPECT_EQ(messages[0].event, "diff");
 }
 
+// "lv:x" joined on a scripted server that answers "event" pushes with {"v": "r"}.
+sim::channel& joined_echo_channel(sim::channel_client& socket, sim::scripted_transport& t,
+                                  bool repeat) {
+  t.on("phx_join", {sim::reply_ok()});
+  t.on("event", {sim::reply_ok({{"v", "r"}})}, repeat);
+  EXPECT_TRUE(socket.connect({"ws://h/live/websocket?vsn=2.0.0", "", ""}));
+  sim::channel::callbacks cb;
+  cb.join_payload = [] { return json::object(); };
+  auto& ch = socket.open_channel("lv:x", std::move(cb));
+  ch.join();
+  socket.drain();
+  return ch;
+}
+
 // A long-running client (the testkit) bounds its logs: the newest records stay, in order,
 // and replies still reach their pushes once older frames were dropped.
 TEST(ChannelClientLog, LogLimitKeepsTheNewestRecordsInOrder) {
@@ -148,14 +162,7 @@ TEST(ChannelClientLog, LogLimitKeepsTheNewestRecordsInOrder) {
   sim::socket_options opts;
   opts.log_limit = 4;
   sim::channel_client socket{t, clock, opts};
-  t.on("phx_join", {sim::reply_ok()});
-  t.on("event", {sim::reply_ok({{"v", "r"}})}, /*repeat=*/true);
-  ASSERT_TRUE(socket.connect({"ws://h/live/websocket?vsn=2.0.0", "", ""}));
-  sim::channel::callbacks cb;
-  cb.join_payload = [] { return json::object(); };
-  auto& ch = socket.open_channel("lv:x", std::move(cb));
-  ch.join();
-  socket.drain();
+  auto& ch = joined_echo_channel(socket, t, /*repeat=*/true);
   int replies = 0;
   for (int i = 0; i < 20; ++i) {
     ch.push("event", {{"n", i}}, [&](const sim::reply_result& r) { replies += r.ok(); });
@@ -200,14 +207,7 @@ TEST(ChannelClientLog, LogLimitZeroKeepsNoLogAndHandsTheFrameOver) {
     sim::socket_options opts;
     opts.log_limit = limit;
     sim::channel_client socket{t, clock, opts};
-    t.on("phx_join", {sim::reply_ok()});
-    t.on("event", {sim::reply_ok({{"v", "r"}})});
-    ASSERT_TRUE(socket.connect({"ws://h/live/websocket?vsn=2.0.0", "", ""}));
-    sim::channel::callbacks cb;
-    cb.join_payload = [] { return json::object(); };
-    auto& ch = socket.open_channel("lv:x", std::move(cb));
-    ch.join();
-    socket.drain();
+    auto& ch = joined_echo_channel(socket, t, /*repeat=*/false);
     ASSERT_EQ(ch.state(), sim::channel_state::joined);
     json payload = {{"s", std::string(64, 'x')}};
     const std::string* built = &payload["s"].get_ref<const std::string&>();
