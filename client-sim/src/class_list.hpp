@@ -42,6 +42,10 @@ inline std::string join_tokens(const std::vector<std::string>& tokens) {
 
 /// classList.add: the attribute is rewritten from the token set even when it had the class.
 inline void add_class(dom::node& el, std::string_view name) {
+  if (!el.has_attribute("class")) {  // the usual case: nothing to split or keep
+    el.set_attribute("class", name);
+    return;
+  }
   auto tokens = class_tokens(el);
   if (std::find(tokens.begin(), tokens.end(), name) == tokens.end()) tokens.emplace_back(name);
   el.set_attribute("class", join_tokens(tokens));

@@ -8,6 +8,8 @@
 
 #include <lvh/dom/ascii.hpp>
 
+#include <boost/container/small_vector.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <optional>
@@ -175,7 +177,7 @@ loading_state::loading_state(client_profile p, std::string view_id)
 std::uint64_t loading_state::put_ref(dom::node& document, const loading_request& req) {
   const std::uint64_t ref = next_ref_++;
   const bool v1 = profile_ >= client_profile::v1_0;
-  std::vector<mark> els;
+  boost::container::small_vector<mark, 4> els;  // a click marks one element
   std::string type = req.event_type;
   switch (req.what) {
     case loading_request::kind::none:
@@ -229,6 +231,8 @@ std::uint64_t loading_state::put_ref(dom::node& document, const loading_request&
       for (dom::node* e : dom::query_all(document, *sel)) els.push_back({e, true, true});
   }
   const std::string ref_text = std::to_string(ref);
+  std::string& loading_class = scratch_.class_name;
+  loading_class.assign("phx-").append(type).append("-loading");
   for (std::size_t at = 0; at < els.size(); ++at) {
     const mark& m = els[at];
     if (!m.el) continue;  // inside an element whose text was replaced: freed
@@ -242,7 +246,7 @@ std::uint64_t loading_state::put_ref(dom::node& document, const loading_request&
           !(&el == req.submitter || &el == req.el))
         continue;
     }
-    add_class(el, "phx-" + type + "-loading");
+    add_class(el, loading_class);
     if (!v1) {
       el.set_attribute("data-phx-ref", ref_text);
       if (profile_ >= client_profile::v0_18) el.set_attribute("data-phx-ref-src", view_id_);

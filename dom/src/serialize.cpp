@@ -186,6 +186,7 @@ void serialize_children(const node& n, std::string& out) {
 
 std::string serialize_children(const node& n) {
   std::string out;
+  out.reserve(256);  // a view or a component: grown once or not at all, not four times
   serialize_children(n, out);
   return out;
 }

@@ -61,6 +61,7 @@ class loading_state {
     std::vector<dom::node*> stack, matches, unlocked;
     std::vector<std::string_view> tokens;
     std::string text;
+    std::string class_name;  // put_ref's "phx-<type>-loading"
   } scratch_;
 };
 
