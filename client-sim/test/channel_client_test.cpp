@@ -35,6 +35,15 @@ struct fixture : ::testing::Test {
     return socket.open_channel(std::move(topic), std::move(cb));
   }
   void connect() { ASSERT_TRUE(socket.connect({"ws://h/live/websocket?vsn=2.0.0", "", ""})); }
+  // "lv:x" on a connected socket, its join answered ok.
+  sim::channel& joined() {
+    t.on("phx_join", {sim::reply_ok()});
+    connect();
+    auto& ch = open();
+    ch.join();
+    socket.drain();
+    return ch;
+  }
   std::vector<frame> sent(std::string_view event) const {
     std::vector<frame> out;
     for (const auto& f : t.sent())
@@ -61,11 +70,7 @@ TEST_F(fixture, RefsComeFromOneCounterAndJoinRefIsTheJoinsRef) {
 }
 
 TEST_F(fixture, RepliesAreMatchedByRefNotByOrder) {
-  t.on("phx_join", {sim::reply_ok()});
-  connect();
-  auto& ch = open();
-  ch.join();
-  socket.drain();
+  auto& ch = joined();
   std::vector<std::string> got;
   auto a = ch.push("event", {{"n", "a"}}, [&](const sim::reply_result& r) {
     got.push_back("a:" + r.response.value("v", ""));
@@ -82,11 +87,7 @@ TEST_F(fixture, RepliesAreMatchedByRefNotByOrder) {
 }
 
 TEST_F(fixture, RepliesOfAnyShapeAnswerTheirPushAndAreLoggedAsReceived) {
-  t.on("phx_join", {sim::reply_ok()});
-  connect();
-  auto& ch = open();
-  ch.join();
-  socket.drain();
+  auto& ch = joined();
   // payload of the reply -> (status, response) the push's handler gets
   const std::vector<std::tuple<json, std::string, json>> cases{
       {{{"status", "ok"}, {"response", {{"v", 1}}}}, "ok", {{"v", 1}}},
@@ -125,11 +126,7 @@ TEST_F(fixture, RepliesOfAnyShapeAnswerTheirPushAndAreLoggedAsReceived) {
 }
 
 TEST_F(fixture, LifecycleFramesWithAnotherJoinRefAreDropped) {
-  t.on("phx_join", {sim::reply_ok()});
-  connect();
-  auto& ch = open();
-  ch.join();
-  socket.drain();
+  auto& ch = joined();
   // A phx_error of an older incarnation is stale; a diff is not filtered by join_ref.
   t.push(frame{"99", "99", "lv:x", "phx_error", json::object()});
   t.push(frame{"99", std::nullopt, "lv:x", "diff", {{"0", "x"}}});
@@ -360,11 +357,7 @@ TEST_F(fixture, PushesWaitForTheJoinAndTimeOut) {
 
 // Each outstanding push times out or is answered on its own, whatever the order.
 TEST_F(fixture, OutstandingPushesTimeOutAndAreAnsweredEachOnItsOwn) {
-  t.on("phx_join", {sim::reply_ok()});
-  connect();
-  auto& ch = open();
-  ch.join();
-  socket.drain();
+  auto& ch = joined();
   std::vector<std::string> got;
   auto note = [&](std::string name) {
     return [&got, name](const sim::reply_result& r) { got.push_back(name + ":" + r.status); };
@@ -415,11 +408,7 @@ TEST(ChannelClientTimers, PushTimersOutliveTheirChannelAndSocket) {
 }
 
 TEST_F(fixture, LeaveClosesAtOnce) {
-  t.on("phx_join", {sim::reply_ok()});
-  connect();
-  auto& ch = open();
-  ch.join();
-  socket.drain();
+  auto& ch = joined();
   ch.leave();
   EXPECT_EQ(closes, 1);
   EXPECT_TRUE(socket.channels().empty());
