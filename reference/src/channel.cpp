@@ -119,10 +119,10 @@ void channel::join(join_request req) {
 }
 
 bool channel::push(protocol::frame f) {
-    return push(std::make_shared<client_push>(client_push{std::move(f)}));
+    return push(std::make_shared<protocol::frame>(std::move(f)));
 }
 
-bool channel::push(std::shared_ptr<client_push> p) {
+bool channel::push(std::shared_ptr<protocol::frame> p) {
     if (box_.pending() >= ep_.config().max_pending_per_view) return false;
     return enqueue([p = std::move(p)](channel& self) { self.do_push(*p); });
 }
@@ -333,8 +333,7 @@ void channel::do_join(join_request& req) {
 
 // --- pushes --------------------------------------------------------------------------------
 
-void channel::do_push(client_push& push) {
-    protocol::frame& f = push.frame;
+void channel::do_push(protocol::frame& f) {
     if (current_state() != state::joined) {
         // A push that queued behind a join that failed: the topic was never joined.
         if (auto conn = conn_.lock()) conn->emit(protocol::make_unmatched_topic_reply(f));

@@ -40,17 +40,17 @@ void connection::receive(std::string text) {
             self->log("dropped a malformed frame: " + f.error().message());
             return;
         }
-        self->handle(std::make_shared<client_push>(client_push{std::move(*f)}));
+        self->handle(std::make_shared<protocol::frame>(std::move(*f)));
     });
 }
 
 void connection::receive(protocol::frame&& f) {
-    post(std::make_shared<client_push>(client_push{std::move(f)}));
+    post(std::make_shared<protocol::frame>(std::move(f)));
 }
 
 void connection::receive(const protocol::frame& f) { receive(protocol::frame(f)); }
 
-void connection::post(std::shared_ptr<client_push> p) {
+void connection::post(std::shared_ptr<protocol::frame> p) {
     std::weak_ptr<connection> w = weak_from_this();
     box_.post([w, p = std::move(p)]() mutable {
         if (auto self = w.lock()) self->handle(std::move(p));
@@ -128,9 +128,9 @@ void connection::reply_error(const protocol::frame& request, value response, boo
     emit(std::move(out));
 }
 
-void connection::handle(std::shared_ptr<client_push> p) {
+void connection::handle(std::shared_ptr<protocol::frame> p) {
     if (closed()) return;
-    protocol::frame& f = p->frame;
+    protocol::frame& f = *p;
     if (f.topic == protocol::phoenix_topic) {
         if (f.event == protocol::events::heartbeat) {
             emit(protocol::make_reply(std::move(f), protocol::reply_status::ok, value::object()));

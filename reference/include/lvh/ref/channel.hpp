@@ -39,12 +39,6 @@ struct join_request {
     std::shared_ptr<class channel> parent;  // a nested view's parent, else null
 };
 
-// A client frame on its way through the connection's and the view's mailboxes, shared so
-// that each hop moves a pointer, not the frame.
-struct client_push {
-    protocol::frame frame;
-};
-
 class channel : public std::enable_shared_from_this<channel>, private socket_host {
 public:
     enum class state { joining, joined, dead };
@@ -59,7 +53,9 @@ public:
     // Queues a client push (event, link/live_patch, cids_*, phx_leave). False when too many
     // messages wait (the caller answers {"reason":"overloaded"}).
     bool push(protocol::frame f);
-    bool push(std::shared_ptr<client_push> p);
+    // The same, shared: the connection's and the view's mailboxes then move a pointer per
+    // hop, not the frame.
+    bool push(std::shared_ptr<protocol::frame> f);
     // handle_info(msg) in the view's mailbox.
     bool post_info(value msg);
     bool call(value msg, std::function<void(std::optional<value>)> reply);
@@ -104,7 +100,7 @@ private:
     template <class F> void guarded(F&& fn);
 
     void do_join(join_request& req);
-    void do_push(client_push& p);
+    void do_push(protocol::frame& f);
     void do_event(protocol::frame& f);
     void do_link(protocol::frame& f);
     void do_info(const value& msg);

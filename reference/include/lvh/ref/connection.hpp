@@ -25,7 +25,6 @@ namespace lvh::ref {
 
 class endpoint;
 class channel;
-struct client_push;
 
 class connection : public std::enable_shared_from_this<connection> {
 public:
@@ -77,8 +76,8 @@ public:
     void log(std::string_view line) const;
 
 private:
-    void post(std::shared_ptr<client_push> p);
-    void handle(std::shared_ptr<client_push> p);
+    void post(std::shared_ptr<protocol::frame> f);
+    void handle(std::shared_ptr<protocol::frame> p);
     void handle_join(protocol::frame f);
     void reply_error(const protocol::frame& request, value response, bool null_join_ref);
 
